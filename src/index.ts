@@ -1,0 +1,10 @@
+// Public entry point of audit-trail-opensearch.
+export * from './vocabulary.js';
+export { ConfigurationError } from './errors.js';
+export { validateEvent, AuditValidationError, LIMITS, type AuditEvent, type AuditEventInput, type DiffEntry, type ValidationIssue } from './event.js';
+export { toEcsDocument, describeEvent, safeMetadata, type AuditDocument, type DocumentContext } from './ecs-document.js';
+export { buildIndexTemplate, dataStreamName, INDEX_PATTERN } from './template.js';
+export { setupAuditStorage, installedTemplateVersion, type SetupOptions, type SetupResult } from './setup.js';
+export { OpenSearchAuditTransport, type TransportStats, type TransportWarning } from './transport/audit-transport.js';
+export { TRANSPORT_DEFAULTS, type AuditTransportOptions } from './transport/options.js';
+export { listEvents, buildFilterQuery, toRow, type AuditFilter, type AuditRow, type Cursor, type ListOptions, type ListResult } from './query.js';

@@ -1,0 +1,82 @@
+import type { Client } from '@opensearch-project/opensearch';
+import { expect } from '../helpers/chai.js';
+import { testClient } from '../helpers/opensearch.js';
+import { dropNamespace, freshNamespace } from '../helpers/namespace.js';
+import { sampleEvent } from '../helpers/events.js';
+import { setupAuditStorage, installedTemplateVersion } from '../../src/setup.js';
+import { buildIndexTemplate, buildMappingProperties, dataStreamName, INDEX_TEMPLATE_NAME } from '../../src/template.js';
+import { validateEvent } from '../../src/event.js';
+import { toEcsDocument } from '../../src/ecs-document.js';
+import { ACTIONS, TEMPLATE_VERSION } from '../../src/vocabulary.js';
+
+describe('storage set-up (real OpenSearch)', () => {
+  let client: Client;
+  const namespace = freshNamespace();
+  before(() => {
+    client = testClient();
+  });
+  after(() => dropNamespace(client, namespace));
+
+  describe('template installation', () => {
+    it('upgrades an older template, then leaves it unchanged', async () => {
+      const old = buildIndexTemplate();
+      old.version = TEMPLATE_VERSION - 1;
+      old._meta.version = TEMPLATE_VERSION - 1;
+      await client.indices.putIndexTemplate({ name: INDEX_TEMPLATE_NAME, body: old as never });
+      expect(await installedTemplateVersion(client)).to.equal(TEMPLATE_VERSION - 1);
+
+      const first = await setupAuditStorage(client, { namespace });
+      expect(first).to.include({ template: 'upgraded', previousVersion: TEMPLATE_VERSION - 1, dataStreamCreated: true });
+      const second = await setupAuditStorage(client, { namespace });
+      expect(second).to.include({ template: 'unchanged', dataStreamCreated: false, dataStream: dataStreamName(namespace) });
+      expect(await installedTemplateVersion(client)).to.equal(TEMPLATE_VERSION);
+    });
+
+    it('never downgrades a newer template', async () => {
+      const newer = buildIndexTemplate();
+      newer.version = TEMPLATE_VERSION + 1;
+      await client.indices.putIndexTemplate({ name: INDEX_TEMPLATE_NAME, body: newer as never });
+      try {
+        expect((await setupAuditStorage(client, { namespace })).template).to.equal('newer-installed');
+        expect(await installedTemplateVersion(client)).to.equal(TEMPLATE_VERSION + 1);
+      } finally {
+        await client.indices.putIndexTemplate({ name: INDEX_TEMPLATE_NAME, body: buildIndexTemplate() as never });
+      }
+    });
+
+    it('the installed template is the generated one', async () => {
+      const res = await client.indices.getIndexTemplate({ name: INDEX_TEMPLATE_NAME });
+      const installed = res.body.index_templates[0]!.index_template as unknown as { template: { mappings: { properties: unknown } } };
+      expect(installed.template.mappings.properties).to.deep.equal(buildMappingProperties());
+    });
+  });
+
+  describe('documents', () => {
+    it('a document of every action indexes without changing the mapping', async () => {
+      await setupAuditStorage(client, { namespace });
+      const stream = dataStreamName(namespace);
+      const before = await client.indices.getMapping({ index: stream });
+      const body = ACTIONS.flatMap((action) => {
+        const doc = toEcsDocument(
+          validateEvent(sampleEvent({ id: undefined, action, diff: { a: { old: 1, new: { deep: [1, 2] } } }, details: { anything: { at: 'all' } } })),
+          { meta: { labels: { extra: 'unmapped' }, surprise_field: 42 } },
+        );
+        return [{ create: { _index: stream, _id: doc.event.id } }, doc];
+      });
+      const res = await client.bulk({ body, refresh: true });
+      expect(res.body.errors, JSON.stringify(res.body.items.slice(0, 2))).to.equal(false);
+      const after = await client.indices.getMapping({ index: stream });
+      expect(after.body).to.deep.equal(before.body);
+      const count = await client.count({ index: stream });
+      expect(count.body.count).to.equal(ACTIONS.length);
+    });
+
+    it('refuses a document whose typed field is wrong (an ip that is not one)', async () => {
+      const stream = dataStreamName(namespace);
+      const doc = toEcsDocument(validateEvent(sampleEvent({ id: undefined })));
+      (doc.client as { ip: string }).ip = 'not-an-ip';
+      const res = await client.bulk({ body: [{ create: { _index: stream, _id: doc.event.id } }, doc] });
+      expect(res.body.items[0]!.create!.status).to.equal(400);
+    });
+  });
+});

@@ -24,32 +24,39 @@ function statusOf(error: unknown): number | undefined {
   return meta?.statusCode;
 }
 
-/** Version of the installed template, or undefined when there is none. */
-export async function installedTemplateVersion(client: Client): Promise<number | undefined> {
+/** Version and content hash of the installed template, or undefined when there is none. */
+export async function installedTemplate(client: Client): Promise<{ version: number; hash?: string } | undefined> {
   try {
     const res = await client.indices.getIndexTemplate({ name: INDEX_TEMPLATE_NAME });
-    const found = res.body.index_templates?.[0]?.index_template;
-    const version = (found as { version?: number } | undefined)?.version;
-    return typeof version === 'number' ? version : 0;
+    const found = res.body.index_templates?.[0]?.index_template as { version?: number; _meta?: { content_hash?: string } } | undefined;
+    const version = typeof found?.version === 'number' ? found.version : 0;
+    const hash = found?._meta?.content_hash;
+    return hash === undefined ? { version } : { version, hash };
   } catch (error) {
     if (statusOf(error) === 404) return undefined;
     throw error;
   }
 }
 
+/** Version of the installed template, or undefined when there is none. */
+export async function installedTemplateVersion(client: Client): Promise<number | undefined> {
+  return (await installedTemplate(client))?.version;
+}
+
 /**
- * Installs the template when missing, upgrades an older one, leaves an equal or newer one alone.
+ * Installs the template when missing, upgrades an older one (or the same version with other content),
+ * leaves an equal or newer one alone.
  * After an upgrade, the new mappings are added to the existing data stream's write index too.
  */
 export async function setupAuditStorage(client: Client, options: SetupOptions = {}): Promise<SetupResult> {
   const stream = dataStreamName(options.namespace);
-  const previous = await installedTemplateVersion(client);
+  const installed = await installedTemplate(client);
+  const previous = installed?.version;
+  const wanted = buildIndexTemplate();
   let template: SetupResult['template'];
-  if (previous === undefined || previous < TEMPLATE_VERSION) {
-    await client.indices.putIndexTemplate({
-      name: INDEX_TEMPLATE_NAME,
-      body: buildIndexTemplate() as never,
-    });
+  const stale = installed !== undefined && installed.version === TEMPLATE_VERSION && installed.hash !== wanted._meta.content_hash;
+  if (previous === undefined || previous < TEMPLATE_VERSION || stale) {
+    await client.indices.putIndexTemplate({ name: INDEX_TEMPLATE_NAME, body: wanted as never });
     template = previous === undefined ? 'installed' : 'upgraded';
   } else {
     template = previous === TEMPLATE_VERSION ? 'unchanged' : 'newer-installed';
@@ -66,7 +73,10 @@ export async function setupAuditStorage(client: Client, options: SetupOptions = 
     }
   }
   if (template === 'upgraded' && !dataStreamCreated) {
-    await client.indices.putMapping({ index: stream, body: { properties: buildMappingProperties() } as never });
+    // Add new fields to the existing write index too (mappings only ever grow; a stream that does not exist yet is fine).
+    await client.indices.putMapping({ index: stream, body: { properties: buildMappingProperties() } as never }).catch((error: unknown) => {
+      if (statusOf(error) !== 404) throw error;
+    });
   }
   const result: SetupResult = { template, dataStream: stream, dataStreamCreated };
   if (previous !== undefined) result.previousVersion = previous;

@@ -1,4 +1,5 @@
 // Builds the composable index template for the audit data stream from the vocabulary's field list.
+import { createHash } from 'node:crypto';
 import { DATASET, DATA_STREAM_TYPE, DEFAULT_NAMESPACE, FIELDS, INDEX_TEMPLATE_NAME, TEMPLATE_VERSION, type FieldSpec } from './vocabulary.js';
 
 export type Mapping = Record<string, unknown>;
@@ -46,6 +47,19 @@ export function buildMappingProperties(fields: readonly FieldSpec[] = FIELDS): O
 
 /** The composable index template body (PUT _index_template/audit-trail). */
 export function buildIndexTemplate(fields: readonly FieldSpec[] = FIELDS) {
+  const body = templateBody(fields);
+  return { ...body, _meta: { ...body._meta, content_hash: templateHash(body) } };
+}
+
+/** Hash of the template's content, so set-up notices a change even if the version was not bumped. */
+export function templateHash(body: { template: unknown; index_patterns: unknown; priority: unknown }): string {
+  return createHash('sha256')
+    .update(JSON.stringify([body.index_patterns, body.priority, body.template]))
+    .digest('hex')
+    .slice(0, 16);
+}
+
+function templateBody(fields: readonly FieldSpec[]) {
   return {
     index_patterns: [INDEX_PATTERN],
     data_stream: {},
@@ -64,8 +78,6 @@ export function buildIndexTemplate(fields: readonly FieldSpec[] = FIELDS) {
         'index.auto_expand_replicas': '0-1',
         'index.refresh_interval': '1s',
         'index.mapping.total_fields.limit': 200,
-        'index.sort.field': ['@timestamp', 'event.id'],
-        'index.sort.order': ['desc', 'desc'],
       },
       mappings: {
         // Unknown fields stay in _source but never create mappings.

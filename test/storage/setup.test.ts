@@ -32,6 +32,14 @@ describe('storage set-up (real OpenSearch)', () => {
       expect(await installedTemplateVersion(client)).to.equal(TEMPLATE_VERSION);
     });
 
+    it('reinstalls a template of the same version whose content differs', async () => {
+      const edited = buildIndexTemplate();
+      edited._meta.content_hash = 'edited-by-hand';
+      await client.indices.putIndexTemplate({ name: INDEX_TEMPLATE_NAME, body: edited as never });
+      expect((await setupAuditStorage(client, { namespace })).template).to.equal('upgraded');
+      expect((await setupAuditStorage(client, { namespace })).template).to.equal('unchanged');
+    });
+
     it('never downgrades a newer template', async () => {
       const newer = buildIndexTemplate();
       newer.version = TEMPLATE_VERSION + 1;

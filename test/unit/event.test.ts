@@ -1,16 +1,20 @@
 import { expect } from '../helpers/chai.js';
-import { AuditValidationError, LIMITS, validateEvent } from '../../src/event.js';
+import { AuditValidationError, LIMITS, validateEvent, type ValidationIssue } from '../../src/event.js';
 import { ACTIONS } from '../../src/vocabulary.js';
 import { sampleEvent } from '../helpers/events.js';
 
-function issuesOf(input: unknown) {
-  try {
-    validateEvent(input);
-  } catch (error) {
-    expect(error).to.be.instanceOf(AuditValidationError);
-    return (error as AuditValidationError).issues;
-  }
-  expect.fail('validateEvent accepted an invalid event');
+/** The issues validateEvent reports; fails the test when it accepts the input. */
+function issuesOf(input: unknown): readonly ValidationIssue[] {
+  let caught: unknown;
+  expect(() => {
+    try {
+      validateEvent(input);
+    } catch (error) {
+      caught = error;
+      throw error;
+    }
+  }).to.throw(AuditValidationError);
+  return (caught as AuditValidationError).issues;
 }
 
 describe('event validation', () => {

@@ -1,0 +1,27 @@
+// `npm start`: launch or reuse OpenSearch, install the template, seed demo data once, print where things are.
+import { Client } from '@opensearch-project/opensearch';
+import { ensureOpenSearch, LauncherError } from '../opensearch/launcher.js';
+import { setupAuditStorage } from '../setup.js';
+import { seedDemoData } from '../demo/seed.js';
+
+async function main(): Promise<void> {
+  const started = Date.now();
+  const node = await ensureOpenSearch();
+  const client = new Client({ node: node.url });
+  const setup = await setupAuditStorage(client);
+  console.log(`[setup] template ${setup.template}; data stream ${setup.dataStream}`);
+  const seed = await seedDemoData(client);
+  console.log(seed.seeded ? `[demo] seeded ${seed.delivered}/${seed.count} events in ${(seed.ms / 1000).toFixed(1)} s` : '[demo] demo data already present (not seeded again)');
+  console.log('');
+  console.log(`OpenSearch:   ${node.url}${node.external ? ' (OPENSEARCH_URL)' : node.launched ? ' (started now)' : ' (reused)'}`);
+  console.log(`Data stream:  ${setup.dataStream}`);
+  console.log(`Try:          curl '${node.url}/${setup.dataStream}/_search?size=1&sort=@timestamp:desc&pretty'`);
+  if (!node.external) console.log('Stop it with: npm run opensearch -- stop');
+  console.log(`Ready in ${((Date.now() - started) / 1000).toFixed(1)} s.`);
+}
+
+main().catch((error: unknown) => {
+  const message = error instanceof LauncherError ? error.message : `start failed: ${(error as Error).message ?? String(error)}`;
+  console.error(message);
+  process.exit(1);
+});

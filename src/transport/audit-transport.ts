@@ -114,7 +114,7 @@ export class OpenSearchAuditTransport extends TransportStream {
     for (const [key, value] of Object.entries(info)) {
       if (!RESERVED_INFO_KEYS.has(key)) meta[key] = value;
     }
-    const doc = toEcsDocument(event, {
+    const doc = this.opts.redact(toEcsDocument(event, {
       level: typeof info.level === 'string' ? info.level : undefined,
       service: {
         name: ecsInfo['service.name'] as string | undefined,
@@ -125,7 +125,7 @@ export class OpenSearchAuditTransport extends TransportStream {
       producer: this.opts.producerId,
       sequence: ++this.sequence,
       meta,
-    });
+    }));
     this.queue.push({ doc, attempts: 0 });
     this.counters.accepted++;
     if (this.queue.length >= this.opts.batchSize) void this.flush();

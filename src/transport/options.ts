@@ -4,6 +4,7 @@ import { randomBytes } from 'node:crypto';
 import { Client } from '@opensearch-project/opensearch';
 import { ConfigurationError } from '../errors.js';
 import { dataStreamName } from '../template.js';
+import type { AuditDocument } from '../ecs-document.js';
 
 /** What a caller may pass to `new OpenSearchAuditTransport(options)`. */
 export interface AuditTransportOptions {
@@ -33,6 +34,11 @@ export interface AuditTransportOptions {
   serviceEnvironment?: string;
   /** winston level of this transport. Default: the logger's. */
   level?: string;
+  /**
+   * Last step of shaping, before a document is queued: remove or mask what must never leave the
+   * process. Default: none.
+   */
+  redact?: (document: AuditDocument) => AuditDocument;
 }
 
 export interface ResolvedTransportOptions {
@@ -46,6 +52,7 @@ export interface ResolvedTransportOptions {
   producerId: string;
   service: { name?: string; version?: string; environment?: string };
   level?: string;
+  redact: (document: AuditDocument) => AuditDocument;
 }
 
 export const TRANSPORT_DEFAULTS = {
@@ -95,7 +102,9 @@ export function resolveTransportOptions(options: AuditTransportOptions = {}): Re
     maxQueuedEvents: positiveInteger('maxQueuedEvents', options.maxQueuedEvents ?? TRANSPORT_DEFAULTS.maxQueuedEvents),
     producerId: options.producerId ?? `${hostname()}-${process.pid}-${randomBytes(4).toString('hex')}`,
     service: { name: options.serviceName, version: options.serviceVersion, environment: options.serviceEnvironment },
+    redact: options.redact ?? ((document) => document),
   };
+  if (typeof resolved.redact !== 'function') throw new ConfigurationError('redact', 'must be a function (document) => document');
   if (!/^[\w.:-]{1,128}$/.test(resolved.producerId)) {
     throw new ConfigurationError('producerId', 'must be 1–128 letters, digits, ".", ":", "_" or "-"');
   }

@@ -145,12 +145,11 @@ export const RESERVED_TOP_LEVEL_KEYS = [
   ...new Set(FIELDS.map((f) => f.name.split('.')[0] as string)),
 ] as readonly string[];
 
-export function isAction(value: unknown): value is Action {
-  return typeof value === 'string' && (ACTIONS as readonly string[]).includes(value);
+/** A type guard for membership in one of the vocabulary's lists. */
+export function memberOf<T extends string>(values: readonly T[]): (value: unknown) => value is T {
+  return (value: unknown): value is T => typeof value === 'string' && (values as readonly string[]).includes(value);
 }
-export function isResourceType(value: unknown): value is ResourceType {
-  return typeof value === 'string' && (RESOURCE_TYPES as readonly string[]).includes(value);
-}
-export function isOutcome(value: unknown): value is Outcome {
-  return typeof value === 'string' && (OUTCOMES as readonly string[]).includes(value);
-}
+export const isAction = memberOf(ACTIONS);
+export const isResourceType = memberOf(RESOURCE_TYPES);
+export const isOutcome = memberOf(OUTCOMES);
+export const isRole = memberOf(ROLES);

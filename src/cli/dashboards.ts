@@ -15,12 +15,12 @@ export async function buildDashboardsFile(): Promise<string> {
 }
 
 /** Imports the committed file into the Dashboards at `url`; prints what happened. */
-export async function importDashboardsFile(url: string): Promise<void> {
+export async function importDashboardsFile(url: string, log: (line: string) => void = console.log): Promise<void> {
   const ndjson = await readFile(new URL(DASHBOARDS_FILE, root), 'utf8');
   const shown = url.replace(/\/\/[^@/]*@/, '//');
-  console.log(`[dashboards] importing ${DASHBOARDS_FILE} into ${shown}…`);
+  log(`[dashboards] importing ${DASHBOARDS_FILE} into ${shown}…`);
   const result = await importSavedObjects({ url, ndjson });
-  console.log(`[dashboards] imported ${result.successCount} saved objects (existing ones overwritten); open ${shown}/app/dashboards`);
+  log(`[dashboards] imported ${result.successCount} saved objects (existing ones overwritten); open ${shown}/app/dashboards`);
 }
 
 async function main(): Promise<void> {

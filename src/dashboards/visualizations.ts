@@ -44,7 +44,11 @@ function terms(id: string, schema: 'group' | 'bucket', field: FieldName, size: n
   return { id, enabled: true, type: 'terms', schema, params: { field, size, order: 'desc', orderBy: '1', otherBucket: false, missingBucket: false, customLabel } };
 }
 
-/** Vertical bars; the rest of the chart's params come from the type's defaults when Dashboards loads it. */
+/**
+ * Vertical bars. Only the params that differ from nothing are given: Dashboards fills the rest (axes, series) from
+ * the vis type's defaults when it loads the object (`getParams` in `src/plugins/visualizations/public/vis.ts`:
+ * `defaults({}, params, type.visConfig.defaults)`); the series default points at metric id `'1'`, the count below.
+ */
 const barParams = { type: 'histogram', addTooltip: true, addLegend: true, legendPosition: 'right', times: [], addTimeMarker: false };
 const tableParams = { perPage: 10, showPartialRows: false, showMetricsAtAllLevels: false, showTotal: false, totalFunc: 'sum', percentageCol: '' };
 

@@ -8,3 +8,6 @@ export { setupAuditStorage, installedTemplateVersion, type SetupOptions, type Se
 export { OpenSearchAuditTransport, type TransportStats, type TransportWarning } from './transport/audit-transport.js';
 export { TRANSPORT_DEFAULTS, type AuditTransportOptions } from './transport/options.js';
 export { listEvents, buildFilterQuery, toRow, type AuditFilter, type AuditRow, type Cursor, type ListOptions, type ListResult } from './query.js';
+export { buildSavedObjects, toNdjson, DASHBOARDS_FILE } from './dashboards/ndjson.js';
+export { SAVED_SEARCHES, type SavedSearchSpec } from './dashboards/saved-searches.js';
+export { importSavedObjects, DashboardsImportError, IMPORT_DEFAULTS, type ImportOptions, type ImportResponse } from './dashboards/import.js';

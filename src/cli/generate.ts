@@ -1,8 +1,9 @@
 // `npm run generate`: writes every file generated from the vocabulary (template, README tables), or checks them.
-import { readFile, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { buildIndexTemplate } from '../template.js';
 import { renderReadme } from '../docs/readme-tables.js';
+import { DASHBOARDS_FILE, toNdjson } from '../dashboards/ndjson.js';
 
 const root = new URL('../../', import.meta.url);
 
@@ -12,6 +13,7 @@ export async function generatedFiles(): Promise<{ path: string; content: string 
   return [
     { path: 'templates/audit-trail.index-template.json', content: JSON.stringify(buildIndexTemplate(), null, 2) + '\n' },
     { path: 'README.md', content: renderReadme(readme) },
+    { path: DASHBOARDS_FILE, content: toNdjson() },
   ];
 }
 
@@ -26,6 +28,7 @@ async function main(): Promise<void> {
       stale++;
       console.error(`stale: ${file.path} (run npm run generate)`);
     } else {
+      await mkdir(new URL('.', url), { recursive: true });
       await writeFile(url, file.content);
       console.log(`wrote ${file.path}`);
     }

@@ -3,6 +3,7 @@ import { Client } from '@opensearch-project/opensearch';
 import { ensureOpenSearch, LauncherError } from '../opensearch/launcher.js';
 import { setupAuditStorage } from '../setup.js';
 import { seedDemoData } from '../demo/seed.js';
+import { importDashboardsFile } from './dashboards.js';
 
 async function main(): Promise<void> {
   const started = Date.now();
@@ -12,6 +13,7 @@ async function main(): Promise<void> {
   console.log(`[setup] template ${setup.template}; data stream ${setup.dataStream}`);
   const seed = await seedDemoData(client);
   console.log(seed.seeded ? `[demo] seeded ${seed.delivered}/${seed.count} events in ${(seed.ms / 1000).toFixed(1)} s` : '[demo] demo data already present (not seeded again)');
+  if (process.env.OPENSEARCH_DASHBOARDS_URL) await importDashboardsFile(process.env.OPENSEARCH_DASHBOARDS_URL);
   console.log('');
   console.log(`OpenSearch:   ${node.url}${node.external ? ' (OPENSEARCH_URL)' : node.launched ? ' (started now)' : ' (reused)'}`);
   console.log(`Data stream:  ${setup.dataStream}`);

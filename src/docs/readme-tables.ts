@@ -1,6 +1,7 @@
 // Generates the README's tables (fields, actions) from the vocabulary, between marker comments.
 import { ACTIONS, ACTION_INFO, FIELDS, RESOURCE_TYPES } from '../vocabulary.js';
 import { fieldMapping } from '../template.js';
+import { savedSearchTable } from '../dashboards/readme.js';
 
 /** The field table: name, OpenSearch type (with sub-fields), ECS or custom, meaning. */
 export function fieldTable(): string {
@@ -27,6 +28,7 @@ export function actionTable(): string {
 export const README_SECTIONS: Record<string, () => string> = {
   fields: fieldTable,
   actions: actionTable,
+  'saved-searches': savedSearchTable,
 };
 
 /** Replaces each `<!-- generated:NAME -->…<!-- /generated:NAME -->` block with fresh content. */

@@ -8,3 +8,10 @@ export { setupAuditStorage, installedTemplateVersion, type SetupOptions, type Se
 export { OpenSearchAuditTransport, type TransportStats, type TransportWarning } from './transport/audit-transport.js';
 export { TRANSPORT_DEFAULTS, type AuditTransportOptions } from './transport/options.js';
 export { listEvents, buildFilterQuery, toRow, type AuditFilter, type AuditRow, type Cursor, type ListOptions, type ListResult } from './query.js';
+// Plugging it into an app (issue 7): typed API, Express middleware, field-policy diffs, redaction.
+export { createAuditLogger, type AuditLogger, type AuditLoggerOptions, type AuditRecord, type AuditSink } from './app/audit-logger.js';
+export { auditTrail, type AuditTrailOptions } from './app/middleware.js';
+export { outcomeOfStatus, type AuditActor, type AuditDeclaration } from './app/declaration.js';
+export { definePolicy, track, ignore, secret, nested, unclassifiedFields, UnclassifiedFieldError, type FieldPolicy, type FieldTable, type ResourcePolicy } from './app/field-policy.js';
+export { diffResources, secretHash, classifySecretChanges, normaliseValue, type DiffOptions, type SecretChange } from './app/diff.js';
+export { createRedactor, defaultRedactor, ALWAYS_REDACTED_KEYS, REDACTED, type RedactOptions } from './app/redact.js';

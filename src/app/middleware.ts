@@ -67,6 +67,9 @@ export function auditTrail(options: AuditTrailOptions): RequestHandler {
   const o = resolve(options);
   return function auditTrailMiddleware(req: Request, res: Response, next: NextFunction): void {
     const time = o.clock();
+    // read now: once the response is finished the socket may be gone (req.ip then is undefined)
+    const ip = req.ip;
+    const userAgent = req.get('user-agent');
     const given = req.get(o.header);
     let requestId: string;
     try {
@@ -100,8 +103,8 @@ export function auditTrail(options: AuditTrailOptions): RequestHandler {
             const result = o.sink.record(eventOf(declaration, {
               time,
               actor,
-              ip: req.ip,
-              userAgent: req.get('user-agent'),
+              ip,
+              userAgent,
               requestId,
               status: res.statusCode,
               statusMessage: res.statusMessage,

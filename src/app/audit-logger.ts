@@ -17,6 +17,8 @@ export interface AuditSink {
 
 /** Options of `createAuditLogger`: the transport's options, with redaction on by default. */
 export interface AuditLoggerOptions extends Omit<AuditTransportOptions, 'redact'> {
+  /** Data stream namespace. Default: env `AUDIT_TRAIL_NAMESPACE`, else `default`. */
+  namespace?: string;
   /**
    * What to mask before a document leaves the process. An options object extends the default
    * redactor (which always masks `authorization`, `proxy-authorization`, `cookie`, `set-cookie`);
@@ -58,7 +60,8 @@ function resolveRedactor(redact: AuditLoggerOptions['redact']): AuditTransportOp
 export function createAuditLogger(options: AuditLoggerOptions = {}): AuditLogger {
   const { redact, onWarning, ...transportOptions } = options;
   const redactor = resolveRedactor(redact);
-  const transport = new OpenSearchAuditTransport({ ...transportOptions, ...(redactor ? { redact: redactor } : {}) });
+  const namespace = transportOptions.namespace ?? process.env.AUDIT_TRAIL_NAMESPACE;
+  const transport = new OpenSearchAuditTransport({ ...transportOptions, ...(namespace ? { namespace } : {}), ...(redactor ? { redact: redactor } : {}) });
   const warn = onWarning ?? ((w: TransportWarning) => console.warn(`[audit] ${w.message}`));
   transport.on('warn', warn);
   const logger = winston.createLogger({ level: 'info', transports: [transport] });

@@ -3,6 +3,7 @@ import { readFile, writeFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { buildIndexTemplate } from '../template.js';
 import { renderReadme } from '../docs/readme-tables.js';
+import { renderExamples } from '../docs/readme-examples.js';
 
 const root = new URL('../../', import.meta.url);
 
@@ -11,7 +12,7 @@ export async function generatedFiles(): Promise<{ path: string; content: string 
   const readme = await readFile(new URL('README.md', root), 'utf8');
   return [
     { path: 'templates/audit-trail.index-template.json', content: JSON.stringify(buildIndexTemplate(), null, 2) + '\n' },
-    { path: 'README.md', content: renderReadme(readme) },
+    { path: 'README.md', content: renderExamples(renderReadme(readme), root) },
   ];
 }
 

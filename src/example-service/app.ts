@@ -28,6 +28,8 @@ export interface WorkspacePlatform {
   store: Store;
   /** Runs one scheduler pass now (auto_off / auto_start with the system actor). */
   runScheduler(): SchedulerPass;
+  /** Runs a scheduler pass every `everyMs` (default 60000); returns a function that stops it. */
+  startScheduler(everyMs?: number): () => void;
 }
 
 /** Builds the example service. Listen with `platform.app.listen(port)`; call `runScheduler()` on a timer. */
@@ -61,5 +63,10 @@ export function createWorkspacePlatform(options: WorkspacePlatformOptions): Work
     app,
     store: ctx.store,
     runScheduler: () => runScheduler(ctx, options.sink, options.onAuditError),
+    startScheduler(everyMs = 60_000) {
+      const timer = setInterval(() => runScheduler(ctx, options.sink, options.onAuditError), everyMs);
+      timer.unref();
+      return () => clearInterval(timer);
+    },
   };
 }

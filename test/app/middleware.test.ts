@@ -1,3 +1,6 @@
+import { once } from 'node:events';
+import { request as httpRequest } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import express, { type Request } from 'express';
 import request from 'supertest';
 import type { Client } from '@opensearch-project/opensearch';
@@ -27,6 +30,7 @@ function testApp(sink: AuditSink, extra: Partial<AuditTrailOptions> = {}, trustP
   app.post('/throws', (req) => { declare(req); throw new Error('handler bug'); });
   app.post('/rejects', async (req) => { declare(req); await Promise.resolve(); throw new Error('async handler bug'); });
   app.post('/quiet', (_req, res) => { res.json({ ok: true }); });
+  app.post('/slow', (req, res) => { declare(req); setTimeout(() => { if (!res.destroyed) res.json({ ok: true }); }, 300); });
   app.use((error: Error, _req: Request, res: express.Response, _next: express.NextFunction) => { res.status(500).json({ error: error.message }); });
   return app;
 }
@@ -136,6 +140,24 @@ describe('Express middleware auditTrail() against a real app and OpenSearch', ()
         else expect(docs[0]?.event).to.not.have.property('reason');
       });
     }
+  });
+
+  describe('a response cut short', () => {
+    it('is recorded with outcome unknown when the client goes away first', async () => {
+      const server = testApp(audit).listen(0, '127.0.0.1');
+      await once(server, 'listening');
+      const { port } = server.address() as AddressInfo;
+      const req = httpRequest({ host: '127.0.0.1', port, method: 'POST', path: '/slow', headers: { 'x-request-id': 'req-aborted-1', 'x-user': 'carol' } });
+      req.on('error', () => undefined);
+      req.end();
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      req.destroy();
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      server.close();
+      const docs = await eventsOf('req-aborted-1');
+      expect(docs).to.have.length(1);
+      expect(docs[0]?.event).to.include({ outcome: 'unknown', reason: 'the response was not completed (connection closed)' });
+    });
   });
 
   describe('a failing audit sink never breaks or delays the response', () => {

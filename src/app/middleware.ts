@@ -12,9 +12,9 @@ export interface AuditTrailOptions {
   sink: AuditSink;
   /**
    * Who is acting, from the request (called when the response finishes, so a login handler can set
-   * the user first). Return undefined for an anonymous request. Default: anonymous.
+   * the user first; may be async). Return undefined for an anonymous request. Default: anonymous.
    */
-  actor?: (req: Request) => AuditActor | undefined;
+  actor?: (req: Request) => AuditActor | undefined | Promise<AuditActor | undefined>;
   /** Actor used when the resolver returns nothing or throws. Default: `{ id: 'anonymous', name: 'anonymous' }`. */
   anonymousActor?: AuditActor;
   /** Header that carries the request id, read from the request and echoed in the response. Default: `x-request-id`. */
@@ -81,41 +81,50 @@ export function auditTrail(options: AuditTrailOptions): RequestHandler {
     req.auditRequestId = requestId;
     res.setHeader(o.header, requestId);
     const declared: AuditDeclaration[] = [];
+    let written = false;
     req.audit = (declaration) => {
+      if (written) {
+        o.onError(new Error(`req.audit(${JSON.stringify(declaration?.action)}) was called after the request's events were written: declare before (or right when) responding`), req);
+        return;
+      }
       declared.push(declaration);
     };
     let done = false;
     const write = (aborted: boolean): void => {
       if (done) return;
       done = true;
-      if (!declared.length) return;
       // After the response: nothing here may throw into Express or delay the client.
       setImmediate(() => {
-        let actor: AuditActor;
-        try {
-          actor = o.actor(req) ?? o.anonymous;
-        } catch (error) {
-          o.onError(error, req);
-          actor = o.anonymous;
-        }
-        for (const declaration of declared) {
-          try {
-            const result = o.sink.record(eventOf(declaration, {
-              time,
-              actor,
-              ip,
-              userAgent,
-              requestId,
-              status: res.statusCode,
-              statusMessage: res.statusMessage,
-              aborted,
-            }));
-            if (result instanceof Promise) result.catch((error: unknown) => o.onError(error, req));
-          } catch (error) {
-            o.onError(error, req);
+        written = true;
+        if (!declared.length) return;
+        void resolveActor().then((actor) => {
+          for (const declaration of declared) {
+            try {
+              const result = o.sink.record(eventOf(declaration, {
+                time,
+                actor,
+                ip,
+                userAgent,
+                requestId,
+                status: res.statusCode,
+                statusMessage: res.statusMessage,
+                aborted,
+              }));
+              if (result instanceof Promise) result.catch((error: unknown) => o.onError(error, req));
+            } catch (error) {
+              o.onError(error, req);
+            }
           }
-        }
+        });
       });
+    };
+    const resolveActor = async (): Promise<AuditActor> => {
+      try {
+        return (await o.actor(req)) ?? o.anonymous;
+      } catch (error) {
+        o.onError(error, req);
+        return o.anonymous;
+      }
     };
     res.once('finish', () => write(false));
     res.once('close', () => write(!res.writableFinished));

@@ -69,6 +69,13 @@ describe('Express middleware auditTrail() against a real app and OpenSearch', ()
       expect(doc?.service).to.deep.equal({ name: 'middleware-test' });
     });
 
+    it('accepts an async actor resolver (e.g. a session lookup)', async () => {
+      const app = testApp(audit, { actor: async (req) => { await new Promise((r) => setTimeout(r, 5)); return { id: `s-${req.get('x-session')}`, email: 'dana@example.com' }; } });
+      const res = await request(app).post('/ok').set('x-session', '77').expect(200);
+      const [doc] = await eventsOf(res.get('x-request-id') as string);
+      expect(doc?.user).to.deep.include({ id: 's-77', email: 'dana@example.com' });
+    });
+
     it('records an anonymous actor when the resolver finds nobody', async () => {
       const res = await request(testApp(audit)).post('/ok').expect(200);
       const [doc] = await eventsOf(res.get('x-request-id') as string);
@@ -195,6 +202,23 @@ describe('Express middleware auditTrail() against a real app and OpenSearch', ()
       await request(app).post('/bad').expect(200, { ok: true });
       await new Promise((resolve) => setTimeout(resolve, 20));
       expect(String((errors[0] as Error)?.message)).to.match(/unknown action "teleport"/);
+    });
+  });
+
+  describe('declaring too late', () => {
+    it('reports a declaration made after the events were written, without recording it', async () => {
+      const errors: string[] = [];
+      const recorded: unknown[] = [];
+      const app = express();
+      app.use(auditTrail({ sink: { record: (e) => recorded.push(e) }, onError: (e) => errors.push((e as Error).message) }));
+      app.post('/late', (req, res) => {
+        res.json({ ok: true });
+        setTimeout(() => req.audit({ action: 'delete', resource: { type: 'image', id: 'img-1' } }), 30);
+      });
+      await request(app).post('/late').expect(200);
+      await new Promise((resolve) => setTimeout(resolve, 60));
+      expect(recorded).to.have.length(0);
+      expect(errors).to.deep.equal(['req.audit("delete") was called after the request\'s events were written: declare before (or right when) responding']);
     });
   });
 

@@ -11,3 +11,10 @@ export { listEvents, buildFilterQuery, toRow, type AuditFilter, type AuditRow, t
 export { buildSavedObjects, toNdjson, DASHBOARDS_FILE } from './dashboards/ndjson.js';
 export { SAVED_SEARCHES, type SavedSearchSpec } from './dashboards/saved-searches.js';
 export { importSavedObjects, DashboardsImportError, IMPORT_DEFAULTS, type ImportOptions, type ImportResponse } from './dashboards/import.js';
+// Plugging it into an app (issue 7): typed API, Express middleware, field-policy diffs, redaction.
+export { createAuditLogger, type AuditLogger, type AuditLoggerOptions, type AuditRecord, type AuditSink } from './app/audit-logger.js';
+export { auditTrail, type AuditTrailOptions } from './app/middleware.js';
+export { outcomeOfStatus, type AuditActor, type AuditDeclaration } from './app/declaration.js';
+export { definePolicy, track, ignore, secret, nested, unclassifiedFields, UnclassifiedFieldError, type FieldPolicy, type FieldTable, type ResourcePolicy } from './app/field-policy.js';
+export { diffResources, secretHash, classifySecretChanges, normaliseValue, type DiffOptions, type SecretChange } from './app/diff.js';
+export { createRedactor, defaultRedactor, ALWAYS_REDACTED_KEYS, REDACTED, type RedactOptions } from './app/redact.js';

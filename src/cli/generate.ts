@@ -4,6 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { buildIndexTemplate } from '../template.js';
 import { renderReadme } from '../docs/readme-tables.js';
 import { DASHBOARDS_FILE, toNdjson } from '../dashboards/ndjson.js';
+import { renderExamples } from '../docs/readme-examples.js';
 
 const root = new URL('../../', import.meta.url);
 
@@ -12,7 +13,7 @@ export async function generatedFiles(): Promise<{ path: string; content: string 
   const readme = await readFile(new URL('README.md', root), 'utf8');
   return [
     { path: 'templates/audit-trail.index-template.json', content: JSON.stringify(buildIndexTemplate(), null, 2) + '\n' },
-    { path: 'README.md', content: renderReadme(readme) },
+    { path: 'README.md', content: renderExamples(renderReadme(readme), root) },
     { path: DASHBOARDS_FILE, content: toNdjson() },
   ];
 }

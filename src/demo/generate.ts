@@ -30,7 +30,7 @@ const WEIGHTS: Record<Action, number> = {
 };
 
 /** Small deterministic PRNG (mulberry32), so a seed always gives the same demo. */
-function prng(seed: number): () => number {
+export function prng(seed: number): () => number {
   let a = seed >>> 0;
   return () => {
     a = (a + 0x6d2b79f5) >>> 0;

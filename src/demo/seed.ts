@@ -1,10 +1,11 @@
-// Seeds the demo events once, through the winston transport, with a progress bar on the terminal.
-import winston from 'winston';
+// Seeds the demo once by driving the example service (events through the typed audit API), with a progress bar on the terminal.
+import { randomBytes } from 'node:crypto';
 import cliProgress from 'cli-progress';
 import type { Client } from '@opensearch-project/opensearch';
-import { OpenSearchAuditTransport } from '../transport/audit-transport.js';
+import { createAuditLogger } from '../app/audit-logger.js';
 import { dataStreamName } from '../template.js';
-import { generateDemoEvents, type DemoOptions } from './generate.js';
+import type { DemoOptions } from './generate.js';
+import { driveWorkspacePlatform } from './drive.js';
 
 /** Producer id of the demo seeder; its presence in the index means "already seeded". */
 export const DEMO_PRODUCER = 'demo-seed';
@@ -27,7 +28,10 @@ export async function demoAlreadySeeded(client: Client, namespace = 'default'): 
   return (res.body as { count: number }).count > 0;
 }
 
-/** Writes demo events through the transport unless already seeded (or `force`). */
+/**
+ * Seeds the demo unless already seeded (or `force`): drives the example workspace platform's routes
+ * in-process with a clock spread over the last 30 days, its events going through `createAuditLogger`.
+ */
 export async function seedDemoData(
   client: Client,
   options: DemoOptions & { namespace?: string; force?: boolean; progress?: boolean } = {},
@@ -35,21 +39,30 @@ export async function seedDemoData(
   const started = Date.now();
   const namespace = options.namespace ?? 'default';
   if (!options.force && (await demoAlreadySeeded(client, namespace))) return { seeded: false, count: 0, delivered: 0, ms: 0 };
-  const events = generateDemoEvents(options);
-  const transport = new OpenSearchAuditTransport({ client, namespace, producerId: DEMO_PRODUCER, serviceName: 'demo-workspace-platform' });
-  transport.on('warn', (w: { message: string }) => console.warn(`[demo] ${w.message}`));
-  const logger = winston.createLogger({ transports: [transport] });
-  const bar = options.progress === false ? undefined : new cliProgress.SingleBar({ format: '[demo] seeding {bar} {value}/{total} events', hideCursor: true, noTTYOutput: true, notTTYSchedule: 1000 }, cliProgress.Presets.shades_classic);
-  bar?.start(events.length, 0);
-  const ticker = setInterval(() => bar?.update(transport.stats().delivered), 100);
-  for (const event of events) logger.info('demo', { audit: event });
-  await new Promise<void>((resolve) => {
-    logger.on('finish', () => resolve());
-    logger.end();
+  const audit = createAuditLogger({
+    client,
+    namespace,
+    producerId: DEMO_PRODUCER,
+    serviceName: 'demo-workspace-platform',
+    onWarning: (w) => console.warn(`[demo] ${w.message}`),
   });
-  clearInterval(ticker);
-  bar?.update(transport.stats().delivered);
-  bar?.stop();
+  const bar = options.progress === false ? undefined : new cliProgress.SingleBar({ format: '[demo] driving the example service {bar} {value}/{total} requests', hideCursor: true, noTTYOutput: true, notTTYSchedule: 1000 }, cliProgress.Presets.shades_classic);
+  let barStarted = false;
+  const driven = await driveWorkspacePlatform({
+    sink: audit,
+    hmacKey: randomBytes(32), // hashes of secret fields only need to compare within the demo
+    ...(options.count === undefined ? {} : { count: options.count }),
+    ...(options.now === undefined ? {} : { now: options.now }),
+    ...(options.seed === undefined ? {} : { seed: options.seed }),
+    onStep: (done, total) => {
+      if (!barStarted) {
+        bar?.start(total, 0);
+        barStarted = true;
+      }
+      bar?.update(done);
+    },
+  }).finally(() => bar?.stop());
+  await audit.close();
   await client.indices.refresh({ index: dataStreamName(namespace) });
-  return { seeded: true, count: events.length, delivered: transport.stats().delivered, ms: Date.now() - started };
+  return { seeded: true, count: driven.events, delivered: audit.stats().delivered, ms: Date.now() - started };
 }

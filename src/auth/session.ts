@@ -32,9 +32,17 @@ export const SESSION_COOKIE = 'audit_trail.sid';
 /** The express-session middleware over a SQLite store (never the MemoryStore). */
 export function sessionMiddleware(options: SessionOptions): RequestHandler {
   const SqliteStore = makeSqliteStore(session);
+  // The library's cleanup timer cannot be turned off and keeps the process alive: run our own, unref'd, instead.
+  class Store extends SqliteStore {
+    override startInterval(): void {
+      setInterval(() => {
+        if (options.db.open) this.clearExpiredSessions();
+      }, 15 * 60_000).unref();
+    }
+  }
   return session({
     name: SESSION_COOKIE,
-    store: new SqliteStore({ client: options.db, expired: { clear: true, intervalMs: 15 * 60_000 } }),
+    store: new Store({ client: options.db }),
     secret: options.secret,
     resave: false,
     saveUninitialized: false,

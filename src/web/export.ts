@@ -40,7 +40,7 @@ function csvRecord(row: AuditRow): string {
 
 /** `audit-trail_action-create_user-alice_20261124T101530Z.csv` */
 export function exportFileName(filter: AuditFilter, format: ExportFormat, now: Date): string {
-  const slug = formatQuery(filter).replace(/:/g, '-').replace(/[^A-Za-z0-9._@-]+/g, '_').replace(/_+/g, '_').replace(/^_|_$/g, '').slice(0, 100) || 'all';
+  const slug = formatQuery(filter).replace(/:/g, '-').replace(/[^A-Za-z0-9._@-]+/g, '_').replace(/_+/g, '_').replace(/-_/g, '-').replace(/^_|_$/g, '').slice(0, 100) || 'all';
   const stamp = now.toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z');
   return `audit-trail_${slug}_${stamp}.${format}`;
 }

@@ -43,7 +43,10 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
     close: () =>
       new Promise<void>((resolve) => {
         server.closeAllConnections();
-        server.close(() => resolve());
+        server.close(() => {
+          if (!options.sessionDb) db.close();
+          resolve();
+        });
       }),
   };
 }

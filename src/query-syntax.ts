@@ -111,6 +111,9 @@ export function parseQuery(text: string): AuditFilter {
       const word = /^\S*/.exec(text.slice(start))![0];
       throw new QuerySyntaxError(`expected key:value, found '${word}' (keys: ${QUERY_KEYS.join(', ')})`, start);
     }
+    if (!(QUERY_KEYS as readonly string[]).includes(key) && key !== 'type') {
+      throw new QuerySyntaxError(`unknown key '${key}': use ${QUERY_KEYS.join(', ')}`, start);
+    }
     i++;
     const valueStart = i;
     let value = '';

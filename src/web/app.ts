@@ -52,7 +52,7 @@ export function createWebApp(options: WebAppOptions): Express {
   const app = express();
   app.disable('x-powered-by');
   if (options.secure) app.set('trust proxy', 1);
-  app.engine('hbs', engine({ extname: '.hbs', defaultLayout: 'main', layoutsDir: here('./views/layouts'), partialsDir: here('./views/partials') }));
+  app.engine('hbs', engine({ extname: '.hbs', defaultLayout: 'main', layoutsDir: here('./views/layouts'), partialsDir: here('./views/partials'), compilerOptions: { preventIndent: true } }));
   app.set('view engine', 'hbs');
   app.set('views', here('./views'));
   app.use(helmet({ hsts: options.secure ?? false, contentSecurityPolicy: { directives: { upgradeInsecureRequests: options.secure ? [] : null } } }));

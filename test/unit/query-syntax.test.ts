@@ -52,7 +52,7 @@ describe('query syntax parser', () => {
   describe('errors say what and where', () => {
     const cases: [string, RegExp, number][] = [
       ['action:explode', /unknown action 'explode': use one of auto_off/, 7],
-      ['user:bob colour:red', /unknown key 'colour'/, 16],
+      ['user:bob colour:red', /unknown key 'colour'/, 9],
       ['hello', /expected key:value, found 'hello'/, 0],
       ['user:alice target:"open', /unclosed quote/, 18],
       ['from:2026-02-30', /not a real date/, 5],

@@ -34,27 +34,33 @@ export async function* streamEvents(client: Client, options: StreamOptions = {})
     if (isMissingIndex(error)) return;
     throw error;
   }
+  let pending: Promise<unknown> | undefined;
   try {
-    let after: unknown[] | undefined;
     const query = buildFilterQuery(options.filter);
-    for (;;) {
-      const body: Record<string, unknown> = {
-        query,
-        sort: SORT,
-        size: batchSize,
-        track_total_hits: false,
-        pit: { id: pitId, keep_alive: keepAlive },
-      };
+    const fetchAfter = (after: unknown[] | undefined) => {
+      const body: Record<string, unknown> = { query, sort: SORT, size: batchSize, track_total_hits: false, pit: { id: pitId, keep_alive: keepAlive } };
       if (after) body.search_after = after;
-      const res = await client.search({ body: body as never });
-      const hits = res.body.hits.hits;
-      if (res.body.pit_id) pitId = res.body.pit_id;
-      for (const hit of hits) yield toRow((hit._source ?? {}) as Record<string, unknown>);
-      if (hits.length < batchSize) return;
-      after = hits[hits.length - 1]?.sort as unknown[] | undefined;
+      return client.search({ body: body as never, filter_path: ['pit_id', 'hits.hits._source', 'hits.hits.sort'] } as never);
+    };
+    pending = fetchAfter(undefined);
+    for (;;) {
+      const res = (await pending) as Awaited<ReturnType<typeof fetchAfter>>;
+      const body = res.body as { pit_id?: string; hits?: { hits?: { _source?: Record<string, unknown>; sort?: unknown[] }[] } };
+      const hits = body.hits?.hits ?? [];
+      if (body.pit_id) pitId = body.pit_id;
+      const after = hits.length === batchSize ? hits[hits.length - 1]?.sort : undefined;
+      // Ask for the next batch before handing out this one, so OpenSearch works while the caller writes.
+      if (after) {
+        pending = fetchAfter(after);
+        // Handled when awaited on the next turn; this only keeps a failure meanwhile from counting as unhandled.
+        pending.catch(() => undefined);
+      }
+      for (const hit of hits) yield toRow(hit._source ?? {});
       if (!after) return;
     }
   } finally {
+    // Stopped early with a batch still on its way: wait for it (ignoring its fate) before closing the point in time.
+    await pending?.catch(() => undefined);
     await client.deletePit({ body: { pit_id: [pitId] } } as never).catch(() => undefined);
   }
 }

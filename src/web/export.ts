@@ -1,5 +1,4 @@
 // Streams the current filter as CSV or NDJSON: no row cap, one batch in memory, formula injection neutralised.
-import { once } from 'node:events';
 import type { Response } from 'express';
 import type { AuditRow } from '../query.js';
 import { formatQuery } from '../query-syntax.js';
@@ -61,7 +60,17 @@ export async function streamExport(res: Response, rows: AsyncGenerator<AuditRow>
   let closed = false;
   res.on('close', () => (closed = true));
   const flush = async (): Promise<void> => {
-    if (chunk && !res.write(chunk)) await Promise.race([once(res, 'drain'), once(res, 'close')]);
+    if (chunk && !res.write(chunk) && !closed) {
+      await new Promise<void>((resolve) => {
+        const done = (): void => {
+          res.off('drain', done);
+          res.off('close', done);
+          resolve();
+        };
+        res.on('drain', done);
+        res.on('close', done);
+      });
+    }
     chunk = '';
   };
   try {

@@ -11,7 +11,6 @@ import type { Role } from '../vocabulary.js';
 declare module 'express-session' {
   interface SessionData {
     user?: { username: string; role: Role };
-    csrfToken?: string;
   }
 }
 

@@ -1,4 +1,4 @@
-// `npm run bench:web`: seeds BENCH_EVENTS (default 1,000,000) events with bulk, then times page 1 / page 1,000 per filter and the export.
+// `npm run bench:web`: seeds BENCH_EVENTS (default 1,000,000) events with bulk, then times page 1 / page 1,000 per filter and the export (BENCH_EXPORT=0 skips it).
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -144,7 +144,7 @@ async function main(): Promise<void> {
 
   console.log('\n| export (whole set) | rows | seconds | rows/s | MB | RSS before / peak / after (MB) |');
   console.log('| --- | ---: | ---: | ---: | ---: | --- |');
-  for (const format of ['ndjson', 'csv'] as const) {
+  for (const format of process.env.BENCH_EXPORT === '0' ? [] : (['ndjson', 'csv'] as const)) {
     global.gc?.();
     const before = process.memoryUsage().rss;
     let peak = before;

@@ -213,6 +213,31 @@ describe('web view: Manage > Audit in Chromium (real OpenSearch)', function () {
     });
   });
 
+  describe('without JavaScript', () => {
+    it('signs in, filters, expands a row and pages with plain HTML', async () => {
+      const plain = await launchBrowser({ javaScriptEnabled: false });
+      try {
+        const p = await plain.context.newPage();
+        await p.goto(`${h.web.url}/manage/audit`);
+        await p.getByLabel('User name').fill('sam');
+        await p.getByLabel('Password').fill(PASSWORD);
+        await p.getByRole('button', { name: 'Sign in' }).click();
+        await p.getByLabel('Outcome').selectOption('success');
+        await p.getByRole('button', { name: 'Apply filters' }).click();
+        const expected = expectedIds(events, { outcomes: ['success'] });
+        expect(await p.locator('#total').innerText()).to.equal(String(expected.length));
+        await p.locator('nav.pager').first().locator('a.older').click();
+        const ids = await p.locator('tbody.event').evaluateAll((els) => els.map((e) => e.getAttribute('data-id') ?? ''));
+        expect(ids).to.deep.equal(expected.slice(5, 10));
+        const row = p.locator(`tbody.event[data-id="${ids[0]}"]`);
+        await row.locator('summary').click();
+        expect(await row.locator('pre.json').isVisible()).to.equal(true);
+      } finally {
+        await plain.close();
+      }
+    });
+  });
+
   describe('screenshot', () => {
     it('saves the page under test-output/ (and refreshes the README copy with UPDATE_SCREENSHOT=1)', async () => {
       await page.goto(`${h.web.url}/manage/audit?size=8`);

@@ -18,3 +18,10 @@ export { outcomeOfStatus, type AuditActor, type AuditDeclaration } from './app/d
 export { definePolicy, track, ignore, secret, nested, unclassifiedFields, UnclassifiedFieldError, type FieldPolicy, type FieldTable, type ResourcePolicy } from './app/field-policy.js';
 export { diffResources, secretHash, classifySecretChanges, normaliseValue, type DiffOptions, type SecretChange } from './app/diff.js';
 export { createRedactor, defaultRedactor, ALWAYS_REDACTED_KEYS, REDACTED, type RedactOptions } from './app/redact.js';
+// Manage > Audit web view (issue 5): query growth, the search syntax, users and the app.
+export { getEvent, encodeCursor, decodeCursor } from './query.js';
+export { streamEvents, type StreamOptions } from './query-stream.js';
+export { parseQuery, formatQuery, combineFilters, QuerySyntaxError, QUERY_KEYS } from './query-syntax.js';
+export { UserStore, UserError, generatePassword, type User } from './auth/users.js';
+export { createWebApp, type WebAppOptions } from './web/app.js';
+export { startWebServer, type WebServer, type WebServerOptions } from './web/server.js';

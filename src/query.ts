@@ -46,6 +46,8 @@ export interface ListOptions {
   size?: number;
   /** Continue after this row (older events). */
   after?: Cursor;
+  /** Page just before this row (newer events); queried ascending, then reversed. Ignored when `after` is set. */
+  before?: Cursor;
   /** Index or pattern to read. Default: every audit data stream. */
   index?: string;
 }
@@ -56,6 +58,8 @@ export interface ListResult {
   total: { value: number; relation: 'eq' | 'gte' };
   /** Cursor for the next (older) page, when there may be one. */
   next?: Cursor;
+  /** Cursor for the previous (newer) page, when there may be one. */
+  prev?: Cursor;
   /** OpenSearch's own `took`, in ms. */
   took: number;
 }
@@ -91,6 +95,11 @@ export function buildFilterQuery(filter: AuditFilter = {}): Clause {
 
 /** Newest first, with the event id as tie-breaker so paging never skips or repeats. */
 export const SORT = [{ '@timestamp': { order: 'desc' } }, { 'event.id': { order: 'desc' } }] as const;
+/** Oldest first: used to read the page before a cursor, then reversed. */
+const SORT_ASC = [{ '@timestamp': { order: 'asc' } }, { 'event.id': { order: 'asc' } }] as const;
+
+const cursorOf = (sort: unknown[] | undefined, row: AuditRow): Cursor =>
+  sort ? [Number(sort[0]), String(sort[1])] : [row.time.getTime(), row.id];
 
 function str(value: unknown): string | undefined {
   return typeof value === 'string' ? value : undefined;
@@ -138,16 +147,19 @@ export function toRow(source: Record<string, unknown>): AuditRow {
   return row;
 }
 
-/** Lists audit events newest first, one page at a time. */
+/** Lists audit events newest first, one page at a time (older with `after`, newer with `before`). */
 export async function listEvents(client: Client, options: ListOptions = {}): Promise<ListResult> {
   const size = Math.min(Math.max(1, Math.trunc(options.size ?? 50)), 1000);
+  const backwards = !options.after && !!options.before;
   const body: Clause = {
     query: buildFilterQuery(options.filter),
-    sort: SORT,
-    size,
+    sort: backwards ? SORT_ASC : SORT,
+    // One extra row tells whether a further page exists in the direction of travel.
+    size: size + 1,
     track_total_hits: 10_000,
   };
-  if (options.after) body.search_after = [...options.after];
+  const from = options.after ?? options.before;
+  if (from) body.search_after = [...from];
   const res = await client.search({
     index: options.index ?? INDEX_PATTERN,
     body: body as never,
@@ -156,13 +168,50 @@ export async function listEvents(client: Client, options: ListOptions = {}): Pro
   });
   const hits = res.body.hits;
   const total = typeof hits.total === 'number' ? { value: hits.total, relation: 'eq' as const } : hits.total;
-  const rows = hits.hits.map((hit) => toRow(obj(hit._source)));
-  const last = hits.hits[hits.hits.length - 1];
+  const more = hits.hits.length > size;
+  const page = hits.hits.slice(0, size).map((hit) => ({ sort: hit.sort as unknown[] | undefined, row: toRow(obj(hit._source)) }));
+  if (backwards) page.reverse();
   const result: ListResult = {
-    rows,
+    rows: page.map((p) => p.row),
     total: { value: total?.value ?? 0, relation: total?.relation === 'gte' ? 'gte' : 'eq' },
     took: res.body.took,
   };
-  if (last?.sort && rows.length === size) result.next = [Number(last.sort[0]), String(last.sort[1])];
+  const first = page[0];
+  const last = page[page.length - 1];
+  // Older rows exist after the last one when reading forwards found more, or always when we came backwards from a cursor.
+  if (last && (backwards || more)) result.next = cursorOf(last.sort, last.row);
+  // Newer rows exist before the first one when we came from a cursor, or when reading backwards found more.
+  if (first && (backwards ? more : !!options.after)) result.prev = cursorOf(first.sort, first.row);
   return result;
+}
+
+/** Encodes a cursor for a URL (`<millis>_<event id>`). */
+export function encodeCursor(cursor: Cursor): string {
+  return `${cursor[0]}_${encodeURIComponent(cursor[1])}`;
+}
+
+/** Decodes a URL cursor; undefined when it is not one this module made. */
+export function decodeCursor(text: string): Cursor | undefined {
+  const match = /^(-?\d{1,16})_([A-Za-z0-9%._-]{1,200})$/.exec(text);
+  if (!match) return undefined;
+  const millis = Number(match[1]);
+  let id: string;
+  try {
+    id = decodeURIComponent(match[2]!);
+  } catch {
+    return undefined;
+  }
+  return Number.isSafeInteger(millis) ? [millis, id] : undefined;
+}
+
+/** One event by its id, or undefined when there is none. */
+export async function getEvent(client: Client, id: string, index: string = INDEX_PATTERN): Promise<AuditRow | undefined> {
+  const res = await client.search({
+    index,
+    body: { query: { bool: { filter: [{ term: { 'event.id': id } }] } }, size: 1 } as never,
+    ignore_unavailable: true,
+    allow_no_indices: true,
+  });
+  const hit = res.body.hits.hits[0];
+  return hit ? toRow(obj(hit._source)) : undefined;
 }

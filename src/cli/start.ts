@@ -4,6 +4,8 @@ import { ensureOpenSearch, LauncherError } from '../opensearch/launcher.js';
 import { setupAuditStorage } from '../setup.js';
 import { seedDemoData } from '../demo/seed.js';
 import { importDashboardsFile } from './dashboards.js';
+import { startWebServer } from '../web/server.js';
+import { ensureDemoUsers } from '../web/demo-users.js';
 
 async function main(): Promise<void> {
   const started = Date.now();
@@ -19,7 +21,12 @@ async function main(): Promise<void> {
   console.log(`Data stream:  ${setup.dataStream}`);
   console.log(`Try:          curl '${node.url}/${setup.dataStream}/_search?size=1&sort=@timestamp:desc&pretty'`);
   if (!node.external) console.log('Stop it with: npm run opensearch -- stop');
-  console.log(`Ready in ${((Date.now() - started) / 1000).toFixed(1)} s.`);
+  // Web view (Manage > Audit): demo users are created once, their passwords printed only then.
+  const web = await startWebServer({ client });
+  const created = await ensureDemoUsers(web.users);
+  console.log(`Web view:     ${web.url}/manage/audit`);
+  for (const u of created) console.log(`  demo user ${u.username} (${u.role}) password: ${u.password}   (shown once; reset with npm run users -- reset ${u.username})`);
+  console.log(`Ready in ${((Date.now() - started) / 1000).toFixed(1)} s. Ctrl+C stops the web view (OpenSearch keeps running).`);
 }
 
 main().catch((error: unknown) => {

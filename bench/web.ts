@@ -1,0 +1,175 @@
+// `npm run bench:web`: seeds BENCH_EVENTS (default 1,000,000) events with bulk, then times page 1 / page 1,000 per filter and the export (BENCH_EXPORT=0 skips it).
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { randomBytes } from 'node:crypto';
+import { Client } from '@opensearch-project/opensearch';
+import { ensureOpenSearch } from '../src/opensearch/launcher.js';
+import { setupAuditStorage } from '../src/setup.js';
+import { dataStreamName } from '../src/template.js';
+import { generateDemoEvents } from '../src/demo/generate.js';
+import { validateEvent } from '../src/event.js';
+import { toEcsDocument } from '../src/ecs-document.js';
+import { listEvents, encodeCursor, type AuditFilter } from '../src/query.js';
+import { parsePageParams } from '../src/web/filter-params.js';
+import { startWebServer } from '../src/web/server.js';
+
+const TOTAL = Number(process.env.BENCH_EVENTS ?? 1_000_000);
+const NAMESPACE = process.env.BENCH_NAMESPACE ?? 'bench_web';
+const REPEAT = Number(process.env.BENCH_REPEAT ?? 20);
+const PAGE = 50;
+const DEEP_PAGE = 1000;
+const NOW = new Date(Date.UTC(2026, 10, 24, 12));
+
+const SCENARIOS: [string, string][] = [
+  ['no filter', ''],
+  ['action', 'action=login'],
+  ['resource type', 'resource_type=workspace'],
+  ['outcome', 'outcome=success'],
+  ['target', 'target=alice-dev'],
+  ['user', 'user=alice'],
+  ['time range (from/to)', 'from=2026-11-01&to=2026-11-20'],
+  ['preset 7 days', 'range=7d'],
+  ['query box', `q=${encodeURIComponent('action:login action:connect action:open user:alice user:bob from:2026-10-26')}`],
+];
+
+const quantile = (xs: number[], q: number): number => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.floor(q * s.length))] ?? NaN;
+};
+const ms = (x: number): string => (Number.isNaN(x) ? 'n/a' : x.toFixed(1));
+
+async function seed(client: Client): Promise<void> {
+  const index = dataStreamName(NAMESPACE);
+  const have = await client.count({ index, ignore_unavailable: true, allow_no_indices: true } as never).then((r) => (r.body as { count: number }).count).catch(() => 0);
+  if (have >= TOTAL) {
+    console.log(`[bench] ${have.toLocaleString('en')} events already in ${index}: not seeding again`);
+    return;
+  }
+  await client.indices.deleteDataStream({ name: index }).catch(() => undefined);
+  await setupAuditStorage(client, { namespace: NAMESPACE });
+  await client.indices.putSettings({ index, body: { index: { refresh_interval: '-1', number_of_replicas: 0 } } } as never);
+  const started = Date.now();
+  const chunk = 5000;
+  let done = 0;
+  let inFlight: Promise<void>[] = [];
+  for (let k = 0; done + inFlight.length * chunk < TOTAL; k++) {
+    const count = Math.min(chunk, TOTAL - done - inFlight.length * chunk);
+    const docs = generateDemoEvents({ count, now: NOW, seed: 1000 + k }).flatMap((input) => {
+      const doc = toEcsDocument(validateEvent(input), { producer: 'bench-web' });
+      return [{ create: { _index: index, _id: doc.event.id } }, doc];
+    });
+    inFlight.push(
+      client.bulk({ body: docs } as never).then((res) => {
+        if ((res.body as { errors: boolean }).errors) throw new Error(`bulk errors: ${JSON.stringify(res.body).slice(0, 300)}`);
+        done += count;
+        const rate = done / ((Date.now() - started) / 1000);
+        process.stdout.write(`\r[bench] seeded ${done.toLocaleString('en')}/${TOTAL.toLocaleString('en')} (${Math.round(rate).toLocaleString('en')} events/s)   `);
+      }),
+    );
+    if (inFlight.length >= 2) {
+      await inFlight[0];
+      inFlight = inFlight.slice(1);
+    }
+  }
+  await Promise.all(inFlight);
+  await client.indices.putSettings({ index, body: { index: { refresh_interval: null } } } as never);
+  await client.indices.refresh({ index });
+  console.log(`\n[bench] seeded ${TOTAL.toLocaleString('en')} events in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+}
+
+/** Cursor at the end of page `page - 1`, found through the query module in big steps. */
+async function cursorBefore(client: Client, index: string, filter: AuditFilter, page: number): Promise<string | undefined> {
+  let remaining = (page - 1) * PAGE;
+  let after: readonly [number, string] | undefined;
+  while (remaining > 0) {
+    const size = Math.min(1000, remaining);
+    const res = await listEvents(client, { index, filter, size, ...(after ? { after } : {}) });
+    if (res.rows.length < size) return undefined;
+    const last = res.rows[res.rows.length - 1]!;
+    after = [last.time.getTime(), last.id];
+    remaining -= size;
+  }
+  return after ? encodeCursor(after) : undefined;
+}
+
+async function main(): Promise<void> {
+  const node = await ensureOpenSearch();
+  const client = new Client({ node: node.url });
+  const index = dataStreamName(NAMESPACE);
+  await seed(client);
+  const dataDir = mkdtempSync(join(tmpdir(), 'bench-web-'));
+  const web = await startWebServer({ client, index, port: 0, dataDir, sessionSecret: randomBytes(32).toString('hex'), now: () => NOW });
+  const password = randomBytes(12).toString('hex');
+  await web.users.add('bench', 'auditor', password);
+  let cookie = '';
+  const get = async (path: string): Promise<Response> => {
+    const res = await fetch(web.url + path, { headers: cookie ? { cookie } : {}, redirect: 'manual' });
+    const set = res.headers.getSetCookie().find((c) => c.startsWith('audit_trail.sid='));
+    if (set) cookie = set.split(';')[0]!;
+    return res;
+  };
+  const loginPage = await (await get('/login')).text();
+  const csrf = /name="_csrf" value="([^"]+)"/.exec(loginPage)![1]!;
+  const login = await fetch(`${web.url}/login`, { method: 'POST', headers: { cookie, 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams({ _csrf: csrf, username: 'bench', password }).toString(), redirect: 'manual' });
+  cookie = login.headers.getSetCookie().find((c) => c.startsWith('audit_trail.sid='))!.split(';')[0]!;
+
+  console.log(`\n[bench] ${TOTAL.toLocaleString('en')} events, ${REPEAT} requests per cell, ${PAGE} rows a page; times in ms (server = the page handler's query time from Server-Timing; took = OpenSearch's own)`);
+  console.log('| filter | matches | page 1 server p50/p95 | page 1 took p50/p95 | page 1,000 server p50/p95 | page 1,000 took p50/p95 | deep/first (p95) |');
+  console.log('| --- | ---: | ---: | ---: | ---: | ---: | ---: |');
+  for (const [name, search] of SCENARIOS) {
+    const parsed = parsePageParams(Object.fromEntries(new URLSearchParams(search)), { now: NOW, defaultSize: PAGE });
+    const deep = await cursorBefore(client, index, parsed.filter, DEEP_PAGE);
+    const measure = async (path: string): Promise<{ server: number[]; took: number[]; total: string }> => {
+      const server: number[] = [];
+      const took: number[] = [];
+      let total = '';
+      await get(path); // warm-up
+      for (let i = 0; i < REPEAT; i++) {
+        const res = await get(path);
+        const html = await res.text();
+        if (res.status !== 200) throw new Error(`${path} answered ${res.status}`);
+        const timing = res.headers.get('server-timing') ?? '';
+        server.push(Number(/query;dur=([\d.]+)/.exec(timing)?.[1]));
+        took.push(Number(/opensearch;dur=([\d.]+)/.exec(timing)?.[1]));
+        total = /id="total">([^<]+)</.exec(html)?.[1] ?? '';
+      }
+      return { server, took, total };
+    };
+    const first = await measure(`/manage/audit?${search}`);
+    const second = deep ? await measure(`/manage/audit?${search}${search ? '&' : ''}after=${deep}`) : undefined;
+    const ratio = second ? (quantile(second.server, 0.95) / quantile(first.server, 0.95)).toFixed(2) : 'n/a (fewer than 1,000 pages)';
+    console.log(`| ${name} | ${first.total} | ${ms(quantile(first.server, 0.5))} / ${ms(quantile(first.server, 0.95))} | ${ms(quantile(first.took, 0.5))} / ${ms(quantile(first.took, 0.95))} | ${second ? `${ms(quantile(second.server, 0.5))} / ${ms(quantile(second.server, 0.95))}` : 'n/a'} | ${second ? `${ms(quantile(second.took, 0.5))} / ${ms(quantile(second.took, 0.95))}` : 'n/a'} | ${ratio} |`);
+  }
+
+  console.log('\n| export (whole set) | rows | seconds | rows/s | MB | RSS before / peak / after (MB) |');
+  console.log('| --- | ---: | ---: | ---: | ---: | --- |');
+  for (const format of process.env.BENCH_EXPORT === '0' ? [] : (['ndjson', 'csv'] as const)) {
+    global.gc?.();
+    const before = process.memoryUsage().rss;
+    let peak = before;
+    const sampler = setInterval(() => (peak = Math.max(peak, process.memoryUsage().rss)), 50);
+    const started = Date.now();
+    const res = await get(`/manage/audit/export.${format}`);
+    let bytes = 0;
+    let lines = 0;
+    for await (const chunk of res.body as unknown as AsyncIterable<Uint8Array>) {
+      bytes += chunk.length;
+      for (const b of chunk) if (b === 10) lines++;
+    }
+    const seconds = (Date.now() - started) / 1000;
+    clearInterval(sampler);
+    const rows = format === 'csv' ? lines - 1 : lines;
+    const mb = (n: number): string => (n / 1048576).toFixed(0);
+    console.log(`| ${format} | ${rows.toLocaleString('en')} | ${seconds.toFixed(1)} | ${Math.round(rows / seconds).toLocaleString('en')} | ${mb(bytes)} | ${mb(before)} / ${mb(peak)} / ${mb(process.memoryUsage().rss)} |`);
+  }
+  console.log('\n(RSS is of this one process, which runs both the web server and the downloading client.)');
+  await web.close();
+  rmSync(dataDir, { recursive: true, force: true });
+  if (process.env.BENCH_DROP === '1') await client.indices.deleteDataStream({ name: index }).catch(() => undefined);
+}
+
+main().catch((error: unknown) => {
+  console.error(`bench failed: ${(error as Error).stack ?? String(error)}`);
+  process.exit(1);
+});

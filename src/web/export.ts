@@ -1,0 +1,95 @@
+// Streams the current filter as CSV or NDJSON: no row cap, one batch in memory, formula injection neutralised.
+import type { Response } from 'express';
+import type { AuditRow } from '../query.js';
+import { formatQuery } from '../query-syntax.js';
+import type { AuditFilter } from '../query.js';
+import { redactDocument } from './view-model.js';
+
+export const EXPORT_FORMATS = ['csv', 'ndjson'] as const;
+export type ExportFormat = (typeof EXPORT_FORMATS)[number];
+
+/** CSV columns, in order. */
+export const CSV_COLUMNS = [
+  'time', 'event_id', 'user_id', 'user_name', 'user_email', 'action', 'resource_type', 'resource_id', 'target',
+  'outcome', 'reason', 'source_ip', 'user_agent', 'request_id', 'diff', 'details',
+] as const;
+
+/** Cells starting with = + - @ (or tab / carriage return) get a leading `'` so spreadsheets never run them. */
+export function neutraliseFormula(cell: string): string {
+  return /^[=+\-@\t\r]/.test(cell) ? `'${cell}` : cell;
+}
+
+/** One CSV cell: neutralised, then quoted when needed (RFC 4180). */
+export function csvCell(value: string): string {
+  const cell = neutraliseFormula(value);
+  return /[",\r\n]/.test(cell) ? `"${cell.replace(/"/g, '""')}"` : cell;
+}
+
+function csvRecord(row: AuditRow): string {
+  const doc = redactDocument(row.document);
+  const trail = (doc.audit_trail ?? {}) as Record<string, unknown>;
+  const json = (v: unknown): string => (v === undefined ? '' : JSON.stringify(v));
+  const cells = [
+    row.time.toISOString(), row.id, row.actor.id, row.actor.name ?? '', row.actor.email ?? '', row.action, row.resource.type,
+    row.resource.id, row.resource.target ?? '', row.outcome, row.reason ?? '', row.source.ip ?? '', row.source.userAgent ?? '',
+    row.source.requestId ?? '', json(trail.diff), json(trail.details),
+  ];
+  return `${cells.map(csvCell).join(',')}\r\n`;
+}
+
+/** `audit-trail_action-create_user-alice_20261124T101530Z.csv` */
+export function exportFileName(filter: AuditFilter, format: ExportFormat, now: Date): string {
+  const slug = formatQuery(filter).replace(/:/g, '-').replace(/[^A-Za-z0-9._@-]+/g, '_').replace(/_+/g, '_').replace(/-_/g, '-').replace(/^_|_$/g, '').slice(0, 100) || 'all';
+  const stamp = now.toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z');
+  return `audit-trail_${slug}_${stamp}.${format}`;
+}
+
+/**
+ * Writes the rows to the response as they come, honouring back-pressure, and stops when the client goes away.
+ * The first row is awaited before headers are sent, so a storage failure can still become an error page.
+ */
+export async function streamExport(res: Response, rows: AsyncGenerator<AuditRow>, format: ExportFormat, fileName: string): Promise<number> {
+  const first = await rows.next();
+  res.status(200);
+  res.setHeader('Content-Type', format === 'csv' ? 'text/csv; charset=utf-8' : 'application/x-ndjson; charset=utf-8');
+  res.setHeader('Content-Disposition', `attachment; filename="${fileName}"`);
+  res.setHeader('Cache-Control', 'no-store');
+  const encode = format === 'csv' ? csvRecord : (row: AuditRow) => `${JSON.stringify(redactDocument(row.document))}\n`;
+  let chunk = format === 'csv' ? `${CSV_COLUMNS.join(',')}\r\n` : '';
+  let count = 0;
+  let closed = false;
+  res.on('close', () => (closed = true));
+  const flush = async (): Promise<void> => {
+    if (chunk && !res.write(chunk) && !closed) {
+      await new Promise<void>((resolve) => {
+        const done = (): void => {
+          res.off('drain', done);
+          res.off('close', done);
+          resolve();
+        };
+        res.on('drain', done);
+        res.on('close', done);
+      });
+    }
+    chunk = '';
+  };
+  try {
+    if (!first.done) {
+      chunk += encode(first.value);
+      count++;
+      for await (const row of rows) {
+        if (closed) break;
+        chunk += encode(row);
+        if (++count % 500 === 0) await flush();
+      }
+    }
+    await flush();
+    res.end();
+  } catch (error) {
+    // Headers are gone: cut the download so it cannot pass for complete.
+    res.destroy(error as Error);
+  } finally {
+    await rows.return(undefined);
+  }
+  return count;
+}

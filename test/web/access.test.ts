@@ -1,0 +1,161 @@
+import type { Client } from '@opensearch-project/opensearch';
+import { Client as OpenSearchClient } from '@opensearch-project/opensearch';
+import { expect } from '../helpers/chai.js';
+import { testClient } from '../helpers/opensearch.js';
+import { dropNamespace, freshNamespace } from '../helpers/namespace.js';
+import { dataStreamName } from '../../src/template.js';
+import { AUDIT_PATHS } from '../../src/web/audit-routes.js';
+import { ROLES, type Role } from '../../src/vocabulary.js';
+import type { AuditEvent } from '../../src/event.js';
+import { ACCOUNTS, HttpSession, PASSWORD, seedEvents, startHarness, type Harness } from './harness.js';
+import { NOW, knownEvents } from './known-events.js';
+
+describe('web view: access, sessions and bad input (real OpenSearch, HTTP)', () => {
+  let client: Client;
+  const namespace = freshNamespace();
+  let events: AuditEvent[];
+  let h: Harness;
+
+  before(async () => {
+    client = testClient();
+    events = await seedEvents(client, namespace, knownEvents());
+    h = await startHarness(client, dataStreamName(namespace), { now: () => NOW, pageSize: 5 });
+  });
+  after(async () => {
+    await h?.close();
+    await dropNamespace(client, namespace);
+  });
+
+  describe('every route × every role', () => {
+    const paths = (): string[] => AUDIT_PATHS.map((p) => p.replace(':id', events[3]!.id));
+    for (const role of ['anonymous', ...ROLES] as const) {
+      it(`${role}`, async () => {
+        const http = new HttpSession(h.web.url);
+        if (role !== 'anonymous') expect((await http.signIn(ACCOUNTS[role as Role])).status).to.equal(303);
+        for (const path of paths()) {
+          const res = await http.request(path);
+          const body = await res.text();
+          if (role === 'anonymous') {
+            expect(res.status, path).to.equal(303);
+            expect(res.headers.get('location'), path).to.equal(`/login?next=${encodeURIComponent(path)}`);
+          } else if (role === 'member') {
+            expect(res.status, path).to.equal(403);
+            expect(body, path).to.include('Only site_manager and auditor may see the audit log');
+          } else {
+            expect(res.status, path).to.equal(200);
+            if (path.endsWith('.csv')) expect(body.split('\r\n')[0]).to.match(/^time,event_id,/);
+            else if (path.endsWith('.ndjson')) expect(body.trim().split('\n')).to.have.length(events.length);
+            else if (path === '/manage/audit') expect(body).to.include(`id="total">${events.length}<`);
+            else expect(body).to.include(`Event ${events[3]!.id}`);
+          }
+        }
+      });
+    }
+  });
+
+  describe('sign-in, sign-out and sessions', () => {
+    it('refuses a wrong password with 401 and a message', async () => {
+      const res = await new HttpSession(h.web.url).signIn('aude', 'not the password at all');
+      expect(res.status).to.equal(401);
+      expect(await res.text()).to.include('Wrong user name or password.');
+    });
+
+    it('sets an HttpOnly, SameSite session cookie and ends the session on sign-out', async () => {
+      const http = new HttpSession(h.web.url);
+      const res = await http.signIn('aude');
+      const cookie = res.headers.getSetCookie().find((c) => c.startsWith('audit_trail.sid='))!;
+      expect(cookie).to.match(/HttpOnly/i).and.match(/SameSite=Lax/i);
+      const stolen = http.cookieValue;
+      const token = await http.token('/manage/audit');
+      expect((await http.request('/logout', { form: { _csrf: token } })).status).to.equal(303);
+      const replay = new HttpSession(h.web.url);
+      replay.cookieValue = stolen;
+      expect((await replay.request('/manage/audit')).status).to.equal(303);
+    });
+
+    it('keeps sessions across a restart of the web view', async () => {
+      const http = new HttpSession(h.web.url);
+      await http.signIn('sam');
+      const second = await h.restart();
+      const again = new HttpSession(second.url);
+      again.cookieValue = http.cookieValue;
+      expect((await again.request('/manage/audit')).status).to.equal(200);
+    });
+  });
+
+  describe('CSRF', () => {
+    it('refuses sign-in without the form token', async () => {
+      const http = new HttpSession(h.web.url);
+      await http.token();
+      const res = await http.request('/login', { form: { _csrf: 'forged', username: 'aude', password: PASSWORD } });
+      expect(res.status).to.equal(403);
+      expect(await res.text()).to.include('This form has expired');
+    });
+
+    it('refuses sign-out without the token, and the session stays', async () => {
+      const http = new HttpSession(h.web.url);
+      await http.signIn('aude');
+      expect((await http.request('/logout', { form: {} })).status).to.equal(403);
+      expect((await http.request('/manage/audit')).status).to.equal(200);
+    });
+  });
+
+  describe('rate-limited sign-in', () => {
+    it('answers 429 after the allowed failures, even with the right password', async () => {
+      const limited = await h.restart({ loginLimit: { max: 3, windowMs: 60_000 } });
+      const http = new HttpSession(limited.url);
+      for (let i = 0; i < 3; i++) expect((await http.signIn('aude', `wrong password ${i}`)).status).to.equal(401);
+      const res = await http.signIn('aude');
+      expect(res.status).to.equal(429);
+      expect(await res.text()).to.include('Too many sign-in attempts');
+    });
+  });
+
+  describe('bad input gives a clear message, never a 500', () => {
+    const cases: [string, string][] = [
+      ['/manage/audit?action=explode', 'unknown action &#x27;explode&#x27;'],
+      ['/manage/audit?resource_type=planet', 'unknown resource type &#x27;planet&#x27;'],
+      ['/manage/audit?from=99999-99-99', 'is not a date'],
+      ['/manage/audit?from=2026-02-30', 'is not a real date'],
+      ['/manage/audit?from=2026-11-10&to=2026-11-01', 'must be before'],
+      ['/manage/audit?range=forever', 'unknown preset'],
+      ['/manage/audit?q=user%3A%22open', 'unclosed quote'],
+      ['/manage/audit?after=garbage', 'position is not valid'],
+      ['/manage/audit?before=1_%3Cscript%3E', 'position is not valid'],
+      ['/manage/audit?size=99999999999', 'is not a number from 1 to 200'],
+      ['/manage/audit/export.csv?action=explode', 'unknown action'],
+    ];
+    let http: HttpSession;
+    before(async () => {
+      http = new HttpSession(h.web.url);
+      await http.signIn('aude');
+    });
+    for (const [path, message] of cases) {
+      it(path, async () => {
+        const res = await http.request(path);
+        expect(res.status).to.equal(400);
+        expect(await res.text()).to.include(message);
+      });
+    }
+    it('an unknown event id is a 404 page', async () => {
+      const res = await http.request('/manage/audit/events/does-not-exist');
+      expect(res.status).to.equal(404);
+      expect(await res.text()).to.include('There is no audit event with the id');
+    });
+  });
+
+  describe('OpenSearch down', () => {
+    it('answers 503 with a page that says so', async () => {
+      const down = await h.restart({ client: new OpenSearchClient({ node: 'http://127.0.0.1:9', maxRetries: 0, requestTimeout: 2000 }) });
+      const http = new HttpSession(down.url);
+      await http.signIn('aude');
+      for (const path of ['/manage/audit', '/manage/audit/export.csv']) {
+        const res = await http.request(path);
+        expect(res.status, path).to.equal(503);
+        const body = await res.text();
+        expect(body).to.include('The audit store is not answering');
+        expect(body).not.to.match(/at .*\.ts:\d+/);
+      }
+    });
+  });
+});

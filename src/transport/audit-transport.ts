@@ -107,8 +107,13 @@ export class OpenSearchAuditTransport extends TransportStream {
       refused: (records, status, reason) => this.refused(records, status, reason),
       freed: () => this.freed(),
     });
-    for (const seg of this.spool?.recovered ?? []) {
-      if (seg.decoded.skippedBytes) this.corrupt(`spool segment ${seg.id}`, seg.decoded.skippedBytes, seg.decoded.damaged);
+    // Reported on the next tick, so that listeners attached right after construction hear it.
+    const damaged = (this.spool?.recovered ?? []).filter((seg) => seg.decoded.skippedBytes > 0);
+    for (const seg of damaged) this.counters.corruptBytes += seg.decoded.skippedBytes;
+    if (damaged.length) {
+      process.nextTick(() => {
+        for (const seg of damaged) this.corrupt(`spool segment ${seg.id}`, seg.decoded.skippedBytes, seg.decoded.damaged, false);
+      });
     }
     if (this.queue.outstanding > 0) this.sender.flushNow(); // replay what the last run left
   }
@@ -277,8 +282,8 @@ export class OpenSearchAuditTransport extends TransportStream {
     this.problem({ kind: 'spool', message: `spool write failed: ${error.message} (events in memory are still sent; free disk space)`, error }, true);
   }
 
-  private corrupt(where: string, bytes: number, stretches: number): void {
-    this.counters.corruptBytes += bytes;
+  private corrupt(where: string, bytes: number, stretches: number, count = true): void {
+    if (count) this.counters.corruptBytes += bytes;
     this.problem({ kind: 'corrupt', message: `${where}: ${bytes} corrupt or truncated bytes in ${stretches} place(s) skipped; the other records are kept` });
   }
 

@@ -25,6 +25,8 @@ interface Segment {
   bytes: number;
   firstAcceptedAt: number;
   loading: boolean;
+  /** Decoded (and any damage reported) when the spool was opened. */
+  scanned: boolean;
 }
 
 /** What `push` did with an event. */
@@ -65,7 +67,7 @@ export class DeliveryQueue {
       }
       this.segments.push({
         id: seg.id, records: null, handed: 0, outstanding: count, sealed: true, bytes: seg.bytes,
-        firstAcceptedAt: seg.decoded.records[0]!.acceptedAt, loading: false,
+        firstAcceptedAt: seg.decoded.records[0]!.acceptedAt, loading: false, scanned: true,
       });
       this.outstanding += count;
     }
@@ -78,7 +80,7 @@ export class DeliveryQueue {
 
   private openSegment(cold: boolean): void {
     const id = this.spool ? this.spool.activeSegment : this.nextMemoryId++;
-    this.segments.push({ id, records: cold ? null : [], handed: 0, outstanding: 0, sealed: false, bytes: 0, firstAcceptedAt: 0, loading: false });
+    this.segments.push({ id, records: cold ? null : [], handed: 0, outstanding: 0, sealed: false, bytes: 0, firstAcceptedAt: 0, loading: false, scanned: false });
   }
 
   private rotate(cold: boolean): void {
@@ -178,7 +180,7 @@ export class DeliveryQueue {
     this.spool.read(seg.id).then(
       (result) => {
         seg.loading = false;
-        if (result.skippedBytes) this.listener.damaged(seg.id, result);
+        if (result.skippedBytes && !seg.scanned) this.listener.damaged(seg.id, result);
         const lost = seg.outstanding - result.records.length;
         if (lost > 0) {
           seg.outstanding -= lost;

@@ -34,7 +34,7 @@ export interface AuditTransportOptions {
   requestTimeoutMs?: number;
   /** First retry delay in ms; doubled each attempt (with full jitter), never above `retryMaxDelayMs`. Default: 200. */
   retryBaseDelayMs?: number;
-  /** Longest retry delay in ms. Default: 30000. */
+  /** Longest retry delay in ms (also the longest wait before noticing OpenSearch is back). Default: 5000. */
   retryMaxDelayMs?: number;
   /** Bytes of undelivered events held in memory at most. Default: 32 MiB. */
   memoryCapBytes?: number;
@@ -119,7 +119,7 @@ export const TRANSPORT_DEFAULTS = {
   concurrency: 2,
   requestTimeoutMs: 30_000,
   retryBaseDelayMs: 200,
-  retryMaxDelayMs: 30_000,
+  retryMaxDelayMs: 5_000,
   memoryCapBytes: 32 * MiB,
   maxSpoolBytes: 1024 * MiB,
   segmentBytes: 8 * MiB,

@@ -46,7 +46,8 @@ export interface BulkSettings {
 export async function sendBulk(client: Client, chunks: readonly Buffer[], settings: BulkSettings): Promise<BulkResult> {
   try {
     const res = await client.transport.request(
-      { method: 'POST', path: '/_bulk', bulkBody: Buffer.concat(chunks) },
+      // filter_path: only what classifying needs, so a 1000-item response stays small to parse.
+      { method: 'POST', path: '/_bulk', querystring: { filter_path: 'items.*.status,items.*.error' }, bulkBody: Buffer.concat(chunks) },
       { requestTimeout: settings.timeoutMs, maxRetries: 0, ...(settings.gzip ? { compression: 'gzip' as const } : {}) },
     );
     const body = res.body as { items?: Record<string, BulkItemResult>[] } | undefined;

@@ -3,6 +3,7 @@ import TransportStream from 'winston-transport';
 import { hostname } from 'node:os';
 import { AuditValidationError, validateEvent } from '../event.js';
 import { toEcsDocument } from '../ecs-document.js';
+import { fastValidateEvent } from './fast-validate.js';
 import { resolveTransportOptions, type AuditTransportOptions, type ResolvedTransportOptions } from './options.js';
 import { SpoolFiles } from './spool-files.js';
 import { DeliveryQueue, type QueuedRecord } from './queue.js';
@@ -92,7 +93,7 @@ export class OpenSearchAuditTransport extends TransportStream {
     this.actionPrefix = `{"create":{"_index":${JSON.stringify(opts.dataStream)},"_id":`;
     this.queue = new DeliveryQueue(opts, this.spool, {
       damaged: (id, result) => this.corrupt(`spool segment ${id}`, result.skippedBytes, result.damaged),
-      loaded: () => this.sender.pump(),
+      loaded: () => this.sender.flushNow(),
       readFailed: (error) => this.problem({ kind: 'spool', message: `could not read the spool back: ${error.message}; retrying`, error }),
     });
     this.deadLetters = new DeadLetterSink(opts.client, opts.deadLetterFile, opts.deadLetterIndex, (error) =>
@@ -159,7 +160,7 @@ export class OpenSearchAuditTransport extends TransportStream {
     }
     let event;
     try {
-      event = validateEvent(info.audit);
+      event = fastValidateEvent(info.audit) ?? validateEvent(info.audit);
     } catch (error) {
       this.counters.invalid++;
       const message = error instanceof AuditValidationError ? error.message : `invalid audit event: ${String(error)}`;

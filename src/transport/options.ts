@@ -52,7 +52,7 @@ export interface AuditTransportOptions {
   spoolDir?: string;
   /** Largest spool on disk, in bytes; past it new events are dropped and counted. Default: 1 GiB. */
   maxSpoolBytes?: number;
-  /** Size of one spool segment file, in bytes. Default: 8 MiB. */
+  /** Size of one spool segment file, in bytes; at most half of `memoryCapBytes`. Default: 8 MiB (or a quarter of `memoryCapBytes` when smaller). */
   segmentBytes?: number;
   /** `interval`: fdatasync every `syncIntervalMs`; `always`: before each batch is sent; `none`: leave it to the OS. Default: `interval`. */
   sync?: SyncPolicy;
@@ -184,13 +184,16 @@ export function resolveTransportOptions(options: AuditTransportOptions = {}): Re
     memoryCapBytes,
     overflow,
     maxSpoolBytes: positiveInteger('maxSpoolBytes', options.maxSpoolBytes ?? D.maxSpoolBytes, Number.MAX_SAFE_INTEGER, 64 * 1024),
-    segmentBytes: positiveInteger('segmentBytes', options.segmentBytes ?? D.segmentBytes, 256 * MiB, 4096),
+    segmentBytes: positiveInteger('segmentBytes', options.segmentBytes ?? Math.min(D.segmentBytes, Math.floor(memoryCapBytes / 4)), 256 * MiB, 4096),
     sync: oneOf<SyncPolicy>('sync', options.sync ?? D.sync, ['interval', 'always', 'none']),
     syncIntervalMs: positiveInteger('syncIntervalMs', options.syncIntervalMs ?? D.syncIntervalMs, 60_000),
     closeTimeoutMs: positiveInteger('closeTimeoutMs', options.closeTimeoutMs ?? D.closeTimeoutMs, 3_600_000, 0),
     service: { name: options.serviceName, version: options.serviceVersion, environment: options.serviceEnvironment },
     redact: options.redact ?? ((document) => document),
   };
+  if (resolved.segmentBytes > resolved.memoryCapBytes / 2) {
+    throw new ConfigurationError('segmentBytes', `must be at most half of memoryCapBytes (${resolved.memoryCapBytes}): a spooled segment is read back into memory whole`);
+  }
   if (typeof resolved.gzip !== 'boolean') throw new ConfigurationError('gzip', 'must be true or false');
   if (resolved.retryMaxDelayMs < resolved.retryBaseDelayMs) throw new ConfigurationError('retryMaxDelayMs', 'must be at least retryBaseDelayMs');
   if (typeof resolved.redact !== 'function') throw new ConfigurationError('redact', 'must be a function (document) => document');

@@ -45,6 +45,7 @@ export class DeliveryQueue {
   private segments: Segment[] = [];
   private retries: QueuedRecord[] = [];
   private nextMemoryId = 1;
+  private loadingOne = false;
   /** Bytes of undelivered events held in memory. */
   memoryBytes = 0;
   /** Records not yet delivered or dead-lettered (in memory, on disk or in flight). */
@@ -105,7 +106,9 @@ export class DeliveryQueue {
     const toDisk = overCap && this.opts.overflow === 'spool';
     if (spooling && this.spool!.totalBytes + size > this.opts.maxSpoolBytes) return 'dropped-spool';
     let active = this.active;
-    if (spooling && (this.spool!.activeSize >= this.opts.segmentBytes || (toDisk && active.records !== null && active.records.length > 0))) {
+    if (toDisk && active.records !== null && active.records.length === 0) {
+      active.records = null; // an empty hot segment simply turns cold
+    } else if (spooling && (this.spool!.activeSize >= this.opts.segmentBytes || (toDisk && active.records !== null))) {
       // Rotate when full, or to start a cold segment; a new segment is hot again once memory is half free.
       this.rotate(toDisk || (active.records === null && this.memoryBytes > this.opts.memoryCapBytes / 2));
       active = this.active;
@@ -151,7 +154,9 @@ export class DeliveryQueue {
     for (const seg of this.segments) {
       if (batch.length >= maxCount || bytes >= maxBytes) break;
       if (seg.records === null) {
-        if (seg.outstanding > 0) this.load(seg);
+        // One segment read back at a time, and only when it fits under the memory cap.
+        const size = seg.sealed ? seg.bytes : (this.spool?.activeSize ?? 0);
+        if (seg.outstanding > 0 && !this.loadingOne && this.memoryBytes + size <= this.opts.memoryCapBytes) this.load(seg);
         continue;
       }
       while (seg.handed < seg.records.length) {
@@ -177,9 +182,11 @@ export class DeliveryQueue {
       this.rotate(this.memoryBytes > this.opts.memoryCapBytes / 2);
     }
     seg.loading = true;
+    this.loadingOne = true;
     this.spool.read(seg.id).then(
       (result) => {
         seg.loading = false;
+        this.loadingOne = false;
         if (result.skippedBytes && !seg.scanned) this.listener.damaged(seg.id, result);
         const lost = seg.outstanding - result.records.length;
         if (lost > 0) {
@@ -202,6 +209,7 @@ export class DeliveryQueue {
       },
       (error: Error) => {
         seg.loading = false;
+        this.loadingOne = false;
         this.listener.readFailed(error);
       },
     );

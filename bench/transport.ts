@@ -25,34 +25,52 @@ if (args.child) {
   process.exit(0);
 }
 
-function child(contender: Contender, scenario: 'throughput' | 'outage'): Promise<RunResult> {
+type Outcome = RunResult | { contender: Contender; scenario: string; failed: string };
+
+/** Runs a contender in its own process (own CPU and RSS figures); a crash is a result too. */
+function child(contender: Contender, scenario: 'throughput' | 'outage'): Promise<Outcome> {
   process.stderr.write(`[bench] ${contender} / ${scenario}…\n`);
-  return new Promise((resolve, reject) => {
-    const proc = spawn(process.execPath, ['--import', 'tsx', fileURLToPath(import.meta.url), '--child', contender, '--scenario', scenario,
+  return new Promise((resolve) => {
+    // A large heap limit for everyone, so a peer that holds an outage in memory shows its growth instead of dying at V8's default.
+    const proc = spawn(process.execPath, ['--max-old-space-size=6144', '--import', 'tsx', fileURLToPath(import.meta.url), '--child', contender, '--scenario', scenario,
       '--events', String(settings.events), '--outage', String(settings.outageSeconds), '--rate', String(settings.rate)], { stdio: ['ignore', 'pipe', 'inherit'] });
     let out = '';
     proc.stdout.on('data', (c: Buffer) => (out += c.toString('utf8')));
-    proc.on('exit', (code) => {
+    proc.on('exit', (code, signal) => {
       const line = out.split('\n').find((l) => l.startsWith('RESULT '));
-      if (line) resolve(JSON.parse(line.slice(7)) as RunResult);
-      else reject(new Error(`${contender} ${scenario} exited ${code} without a result`));
+      const result: Outcome = line ? (JSON.parse(line.slice(7)) as RunResult) : { contender, scenario, failed: `process died (${signal ?? `exit ${code}`})` };
+      process.stderr.write(`[bench] ${JSON.stringify(result)}\n`);
+      resolve(result);
     });
   });
 }
 
 const f = (n: number, d = 0) => n.toLocaleString('en-US', { maximumFractionDigits: d, minimumFractionDigits: d });
 await startNode({ name: 'bench', port: BENCH_PORT, heap: '1g' });
-const results: RunResult[] = [];
+const results: Outcome[] = [];
 for (const c of ['bulk-helper', 'ours', 'winston-opensearch', 'noop'] as const) results.push(await child(c, 'throughput'));
-const outages: RunResult[] = [];
-if (!args['skip-outage']) for (const c of ['ours', 'winston-opensearch'] as const) outages.push(await child(c, 'outage'));
+const outages: Outcome[] = [];
+if (!args['skip-outage']) {
+  for (const c of ['ours', 'winston-opensearch'] as const) {
+    outages.push(await child(c, 'outage'));
+    await startNode({ name: 'bench', port: BENCH_PORT, heap: '1g', log: () => undefined }); // back up if a crash left it stopped
+  }
+}
 
-const ceiling = results.find((r) => r.contender === 'bulk-helper')!;
-const peer = results.find((r) => r.contender === 'winston-opensearch')!;
+const ok = (r: Outcome | undefined): r is RunResult => r !== undefined && !('failed' in r);
+const found = (c: Contender) => results.find((r) => r.contender === c);
+const ceilingRun = found('bulk-helper');
+const peerRun = found('winston-opensearch');
+const ceiling = ok(ceilingRun) ? ceilingRun : { sent: 1, seconds: Infinity };
+const peer = ok(peerRun) ? peerRun : { cpuMicrosPerEvent: NaN };
 console.log(`\nThroughput: ${f(settings.events)} events, node 'bench' (1 GiB heap) on ${settings.url}; events/s confirmed by count; CPU = producer process user+system over the whole run\n`);
 console.log('| contender | events/s indexed | × ceiling | producer CPU µs/event | × winston-opensearch | peak RSS MB | indexed | distinct ids |');
 console.log('|---|---|---|---|---|---|---|---|');
 for (const r of results) {
+  if (!ok(r)) {
+    console.log(`| ${r.contender} | ${r.failed} | | | | | | |`);
+    continue;
+  }
   const rate = r.contender === 'noop' ? '(no delivery)' : f(r.sent / r.seconds);
   const share = r.contender === 'noop' ? '' : f(r.sent / r.seconds / (ceiling.sent / ceiling.seconds), 2);
   console.log(`| ${r.contender} | ${rate} | ${share} | ${f(r.cpuMicrosPerEvent, 1)} | ${f(r.cpuMicrosPerEvent / peer.cpuMicrosPerEvent, 2)} | ${f(r.peakRssMb)} | ${f(r.indexed)} | ${f(r.distinct)} |`);
@@ -62,6 +80,10 @@ if (outages.length) {
   console.log('| contender | sent | RSS growth MB | lost | duplicated | time to drain after recovery (s) |');
   console.log('|---|---|---|---|---|---|');
   for (const r of outages) {
+    if (!ok(r)) {
+      console.log(`| ${r.contender} | ${r.failed}: every event it held in memory is lost | | | | |`);
+      continue;
+    }
     console.log(`| ${r.contender} | ${f(r.sent)} | ${f(r.rssGrowthMb)} | ${f(r.sent - r.distinct)} | ${f(r.indexed - r.distinct)} | ${f(r.drainSeconds ?? 0, 1)} |`);
   }
 }

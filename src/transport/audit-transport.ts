@@ -10,55 +10,9 @@ import { DeliveryQueue, type QueuedRecord } from './queue.js';
 import { Sender } from './sender.js';
 import { DeadLetterSink, deadLetterRecord, type DeadLetterRecord } from './dead-letter.js';
 import type { ItemOutcome } from './bulk.js';
+import type { DropNotice, TransportStats, TransportWarning } from './reports.js';
 
-/** Counters and gauges, as `transport.stats()` returns them. */
-export interface TransportStats {
-  /** Audit events accepted (in memory or spooled). */
-  accepted: number;
-  /** Log entries without an `audit` field (ignored by this transport). */
-  ignored: number;
-  /** Events refused by validation (reported with a `warn` event). */
-  invalid: number;
-  /** Events waiting to be sent (in memory, on disk or due for a retry). */
-  queued: number;
-  /** Events in bulk requests now. */
-  inFlight: number;
-  /** Events acknowledged by OpenSearch (201, or 409: already there). */
-  delivered: number;
-  /** Of `delivered`, those that were already indexed (a replay, 409). */
-  replayed: number;
-  /** Item retries (429, 5xx, network errors, timeouts). */
-  retried: number;
-  /** Events OpenSearch refused for good (4xx such as a mapping error), sent to the dead letter. */
-  deadLettered: number;
-  /** Events dropped: memory cap with `drop-newest`, full spool, disk error, or after close. */
-  dropped: number;
-  /** Bytes in spool segment files. */
-  spooledBytes: number;
-  /** Bytes of undelivered events held in memory. */
-  memoryBytes: number;
-  /** Age of the oldest undelivered event, in ms (0 when none). */
-  oldestUndeliveredAgeMs: number;
-  /** Spool bytes skipped as corrupt or truncated. */
-  corruptBytes: number;
-  /** Last sequence number stamped by this producer. */
-  lastSequence: number;
-}
-
-/** The `warn` event's payload: what went wrong, with the event id when there is one. */
-export interface TransportWarning {
-  kind: 'invalid' | 'dead-letter' | 'dropped' | 'retry' | 'spool' | 'corrupt' | 'shutdown';
-  message: string;
-  eventId?: string;
-  error?: Error;
-}
-
-/** The `dropped` event's payload. */
-export interface DropNotice {
-  reason: 'memory-cap' | 'spool-full' | 'disk-error' | 'closed';
-  count: number;
-  eventId?: string;
-}
+export type { TransportStats, TransportWarning, DropNotice } from './reports.js';
 
 const RESERVED_INFO_KEYS = new Set(['level', 'message', 'audit', 'timestamp', '@timestamp']);
 
@@ -93,7 +47,13 @@ export class OpenSearchAuditTransport extends TransportStream {
     this.actionPrefix = `{"create":{"_index":${JSON.stringify(opts.dataStream)},"_id":`;
     this.queue = new DeliveryQueue(opts, this.spool, {
       damaged: (id, result) => this.corrupt(`spool segment ${id}`, result.skippedBytes, result.damaged),
-      loaded: () => this.sender.flushNow(),
+      loaded: () => {
+        try {
+          this.sender.flushNow();
+        } catch (error) {
+          this.problem({ kind: 'internal', message: `audit transport delivery loop: ${(error as Error).message}`, error: error as Error });
+        }
+      },
       readFailed: (error) => this.problem({ kind: 'spool', message: `could not read the spool back: ${error.message}; retrying`, error }),
     });
     this.deadLetters = new DeadLetterSink(opts.client, opts.deadLetterFile, opts.deadLetterIndex, (error) =>
@@ -107,6 +67,7 @@ export class OpenSearchAuditTransport extends TransportStream {
       retrying: (count, outcome, delay) => this.retrying(count, outcome, delay),
       refused: (records, status, reason) => this.refused(records, status, reason),
       freed: () => this.freed(),
+      failed: (error) => this.problem({ kind: 'internal', message: `audit transport delivery loop: ${error.message}`, error }),
     });
     // Reported on the next tick, so that listeners attached right after construction hear it.
     const damaged = (this.spool?.recovered ?? []).filter((seg) => seg.decoded.skippedBytes > 0);

@@ -12,6 +12,8 @@ export interface SenderReporter {
   refused(records: QueuedRecord[], status: number, reason: string): void;
   /** Memory was freed (for the `block` overflow policy). */
   freed(): void;
+  /** Something unexpected failed inside the loop (reported, never thrown). */
+  failed(error: Error): void;
 }
 
 export class Sender {
@@ -91,7 +93,12 @@ export class Sender {
     this.timer = setTimeout(() => {
       this.timer = undefined;
       this.flushRequested = true;
-      this.pump();
+      try {
+        this.pump();
+      } catch (error) {
+        this.reporter.failed(error as Error);
+        this.arm(Date.now() + this.opts.flushIntervalMs);
+      }
     }, Math.max(0, at - Date.now()));
     if (!this.keepAlive) this.timer.unref();
   }
@@ -116,7 +123,7 @@ export class Sender {
         this.flushRequested = false;
         break;
       }
-      void this.send(batch);
+      this.send(batch).catch((error: Error) => this.reporter.failed(error));
     }
     if (this.queue.outstanding > 0) {
       const next = this.queue.nextDue;

@@ -197,7 +197,7 @@ export class DeliveryQueue {
           seg.outstanding -= lost;
           this.outstanding -= lost;
         }
-        seg.records = result.records.map((r) => ({ body: Buffer.from(r.payload), acceptedAt: r.acceptedAt, attempts: 0, dueAt: 0, segment: seg }));
+        seg.records = result.records.map((r) => ({ body: r.payload, acceptedAt: r.acceptedAt, attempts: 0, dueAt: 0, segment: seg }));
         seg.handed = 0;
         for (const rec of seg.records) {
           this.memoryBytes += rec!.body.length + RECORD_OVERHEAD;

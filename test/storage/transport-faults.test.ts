@@ -98,6 +98,19 @@ describe('transport under faults (real OpenSearch)', function () {
     });
   });
 
+  describe('gzip request bodies', () => {
+    const namespace = freshNamespace();
+    before(() => setupAuditStorage(client, { namespace }));
+    after(() => dropNamespace(client, namespace));
+
+    it('delivers compressed batches exactly once', async () => {
+      const transport = new OpenSearchAuditTransport({ ...FAST, client, namespace, gzip: true, concurrency: 3 });
+      await finished(produce(transport, 1, 1500));
+      expect(transport.stats()).to.include({ delivered: 1500, retried: 0, deadLettered: 0 });
+      await expectExactlyOnce(client, dataStreamName(namespace), 1500, transport.producerId);
+    });
+  });
+
   describe('a mapping error in one event of a batch', () => {
     const namespace = freshNamespace();
     before(() => setupAuditStorage(client, { namespace }));

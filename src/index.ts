@@ -5,8 +5,9 @@ export { validateEvent, AuditValidationError, LIMITS, type AuditEvent, type Audi
 export { toEcsDocument, describeEvent, safeMetadata, type AuditDocument, type DocumentContext } from './ecs-document.js';
 export { buildIndexTemplate, dataStreamName, INDEX_PATTERN } from './template.js';
 export { setupAuditStorage, installedTemplateVersion, type SetupOptions, type SetupResult } from './setup.js';
-export { OpenSearchAuditTransport, type TransportStats, type TransportWarning } from './transport/audit-transport.js';
-export { TRANSPORT_DEFAULTS, type AuditTransportOptions } from './transport/options.js';
+export { OpenSearchAuditTransport, type TransportStats, type TransportWarning, type DropNotice } from './transport/audit-transport.js';
+export type { DeadLetterRecord } from './transport/dead-letter.js';
+export { TRANSPORT_DEFAULTS, type AuditTransportOptions, type OverflowPolicy, type SyncPolicy } from './transport/options.js';
 export { listEvents, buildFilterQuery, toRow, type AuditFilter, type AuditRow, type Cursor, type ListOptions, type ListResult } from './query.js';
 export { buildSavedObjects, toNdjson, DASHBOARDS_FILE } from './dashboards/ndjson.js';
 export { SAVED_SEARCHES, type SavedSearchSpec } from './dashboards/saved-searches.js';

@@ -1,73 +1,83 @@
-// The winston transport: takes `info.audit` events, shapes them and ships them in bulk batches.
+// The winston transport: validates and shapes `info.audit` events, then hands them to the queue, spool and sender.
 import TransportStream from 'winston-transport';
 import { hostname } from 'node:os';
-import { ecsFields } from '@elastic/ecs-winston-format';
 import { AuditValidationError, validateEvent } from '../event.js';
-import { toEcsDocument, type AuditDocument } from '../ecs-document.js';
+import { toEcsDocument } from '../ecs-document.js';
+import { fastValidateEvent } from './fast-validate.js';
 import { resolveTransportOptions, type AuditTransportOptions, type ResolvedTransportOptions } from './options.js';
-import { sendBulk } from './bulk.js';
+import { SpoolFiles } from './spool-files.js';
+import { DeliveryQueue, type QueuedRecord } from './queue.js';
+import { Sender } from './sender.js';
+import { DeadLetterSink, deadLetterRecord, type DeadLetterRecord } from './dead-letter.js';
+import type { ItemOutcome } from './bulk.js';
+import type { DropNotice, TransportStats, TransportWarning } from './reports.js';
 
-/** Counters, as `transport.stats()` returns them. */
-export interface TransportStats {
-  /** Audit events accepted into the queue. */
-  accepted: number;
-  /** Log entries without an `audit` field (ignored by this transport). */
-  ignored: number;
-  /** Events refused by validation (reported with a `warn` event). */
-  invalid: number;
-  queued: number;
-  inFlight: number;
-  delivered: number;
-  /** Item retries (429, 5xx, network). */
-  retried: number;
-  /** Items OpenSearch refused for good (4xx such as a mapping error). */
-  rejected: number;
-  /** Items given up after `maxAttempts`, or refused because the queue was full. */
-  dropped: number;
-}
-
-/** The `warn` event's payload: what went wrong, with the event id when there is one. */
-export interface TransportWarning {
-  kind: 'invalid' | 'rejected' | 'dropped' | 'retry';
-  message: string;
-  eventId?: string;
-  error?: Error;
-}
-
-interface Pending {
-  doc: AuditDocument;
-  attempts: number;
-}
+export type { TransportStats, TransportWarning, DropNotice } from './reports.js';
 
 const RESERVED_INFO_KEYS = new Set(['level', 'message', 'audit', 'timestamp', '@timestamp']);
-const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms).unref());
 
-/** Winston transport that writes audit events to an OpenSearch data stream. */
+/** Winston transport that writes audit events to an OpenSearch data stream, exactly once in the index. */
 export class OpenSearchAuditTransport extends TransportStream {
   private readonly opts: ResolvedTransportOptions;
-  private readonly ecs: ReturnType<typeof ecsFields>;
   private readonly host = hostname();
-  private queue: Pending[] = [];
-  private sequence = 0;
-  private timer: NodeJS.Timeout | undefined;
-  private flushing: Promise<void> | undefined;
-  private readonly counters: TransportStats = {
-    accepted: 0, ignored: 0, invalid: 0, queued: 0, inFlight: 0, delivered: 0, retried: 0, rejected: 0, dropped: 0,
-  };
+  private readonly service: { name?: string; version?: string; environment?: string };
+  private readonly producer: string;
+  private readonly spool: SpoolFiles | undefined;
+  private readonly queue: DeliveryQueue;
+  private readonly sender: Sender;
+  private readonly deadLetters: DeadLetterSink;
+  private readonly actionPrefix: string;
+  private sequence: number;
+  private closing: Promise<number> | undefined;
+  private shuttingDown = false;
+  private blockedNext: (() => void) | undefined;
+  private capacityWaiters: (() => void)[] = [];
+  private readonly counters = { accepted: 0, ignored: 0, invalid: 0, delivered: 0, replayed: 0, retried: 0, deadLettered: 0, dropped: 0, corruptBytes: 0 };
 
   constructor(options: AuditTransportOptions = {}) {
     const opts = resolveTransportOptions(options);
     super(opts.level === undefined ? {} : { level: opts.level });
     this.opts = opts;
-    const { name, version, environment } = opts.service;
-    this.ecs = ecsFields({
-      convertErr: true,
-      convertReqRes: false,
-      apmIntegration: true,
-      ...(name === undefined ? {} : { serviceName: name }),
-      ...(version === undefined ? {} : { serviceVersion: version }),
-      ...(environment === undefined ? {} : { serviceEnvironment: environment }),
+    this.service = Object.fromEntries(Object.entries(opts.service).filter(([, v]) => v !== undefined));
+    this.spool = opts.spoolDir
+      ? new SpoolFiles(opts.spoolDir, opts.sync, opts.syncIntervalMs, { writeFailed: (e, lost) => this.spoolFailed(e, lost) }, opts.producerId)
+      : undefined;
+    this.producer = this.spool?.producerId ?? opts.producerId!;
+    this.sequence = this.spool?.lastSequence ?? 0;
+    this.actionPrefix = `{"create":{"_index":${JSON.stringify(opts.dataStream)},"_id":`;
+    this.queue = new DeliveryQueue(opts, this.spool, {
+      damaged: (id, result) => this.corrupt(`spool segment ${id}`, result.skippedBytes, result.damaged),
+      loaded: () => {
+        try {
+          this.sender.flushNow();
+        } catch (error) {
+          this.problem({ kind: 'internal', message: `audit transport delivery loop: ${(error as Error).message}`, error: error as Error });
+        }
+      },
+      readFailed: (error) => this.problem({ kind: 'spool', message: `could not read the spool back: ${error.message}; retrying`, error }),
     });
+    this.deadLetters = new DeadLetterSink(opts.client, opts.deadLetterFile, opts.deadLetterIndex, (error) =>
+      this.problem({ kind: 'dead-letter', message: `could not write the dead letter: ${error.message}`, error }),
+    );
+    this.sender = new Sender(opts.client, opts, this.queue, this.spool, {
+      delivered: (count, replays) => {
+        this.counters.delivered += count;
+        this.counters.replayed += replays;
+      },
+      retrying: (count, outcome, delay) => this.retrying(count, outcome, delay),
+      refused: (records, status, reason) => this.refused(records, status, reason),
+      freed: () => this.freed(),
+      failed: (error) => this.problem({ kind: 'internal', message: `audit transport delivery loop: ${error.message}`, error }),
+    });
+    // Reported on the next tick, so that listeners attached right after construction hear it.
+    const damaged = (this.spool?.recovered ?? []).filter((seg) => seg.decoded.skippedBytes > 0);
+    for (const seg of damaged) this.counters.corruptBytes += seg.decoded.skippedBytes;
+    if (damaged.length) {
+      process.nextTick(() => {
+        for (const seg of damaged) this.corrupt(`spool segment ${seg.id}`, seg.decoded.skippedBytes, seg.decoded.damaged, false);
+      });
+    }
+    if (this.queue.outstanding > 0) this.sender.flushNow(); // replay what the last run left
   }
 
   /** Where this transport writes. */
@@ -75,18 +85,33 @@ export class OpenSearchAuditTransport extends TransportStream {
     return this.opts.dataStream;
   }
 
+  /** This producer's id (`audit_trail.producer`), stable across restarts when a spool is used. */
+  get producerId(): string {
+    return this.producer;
+  }
+
   /** A snapshot of the counters. */
   stats(): TransportStats {
-    return { ...this.counters, queued: this.queue.length };
+    const oldest = this.queue.oldestAcceptedAt();
+    return {
+      ...this.counters,
+      queued: this.queue.outstanding - this.queue.inFlight,
+      inFlight: this.queue.inFlight,
+      spooledBytes: this.spool?.totalBytes ?? 0,
+      memoryBytes: this.queue.memoryBytes,
+      oldestUndeliveredAgeMs: oldest === undefined ? 0 : Math.max(0, Date.now() - oldest),
+      lastSequence: this.sequence,
+    };
   }
 
   override log(info: Record<string, unknown>, next: () => void): void {
     try {
       this.accept(info);
     } catch (error) {
-      this.warnOf({ kind: 'invalid', message: `audit transport could not take an entry: ${(error as Error).message}`, error: error as Error });
+      this.problem({ kind: 'invalid', message: `audit transport could not take an entry: ${(error as Error).message}`, error: error as Error });
     }
-    next();
+    if (this.opts.overflow === 'block' && this.queue.full && !this.shuttingDown) this.blockedNext = next;
+    else next();
   }
 
   private accept(info: Record<string, unknown>): void {
@@ -96,115 +121,152 @@ export class OpenSearchAuditTransport extends TransportStream {
     }
     let event;
     try {
-      event = validateEvent(info.audit);
+      event = fastValidateEvent(info.audit) ?? validateEvent(info.audit);
     } catch (error) {
       this.counters.invalid++;
       const message = error instanceof AuditValidationError ? error.message : `invalid audit event: ${String(error)}`;
-      this.warnOf({ kind: 'invalid', message, error: error as Error });
+      this.problem({ kind: 'invalid', message, error: error as Error });
       return;
     }
-    if (this.queue.length >= this.opts.maxQueuedEvents) {
-      this.counters.dropped++;
-      this.warnOf({ kind: 'dropped', message: `queue full (${this.opts.maxQueuedEvents} events): event dropped`, eventId: event.id });
+    if (this.shuttingDown) {
+      this.drop({ reason: 'closed', count: 1, eventId: event.id }, 'the transport is closed');
       return;
     }
-    const shaped = this.ecs.transform({ level: 'info', message: '', ...info }, this.ecs.options) as Record<string, unknown> | boolean;
-    const ecsInfo = typeof shaped === 'object' ? shaped : {};
-    const meta: Record<string, unknown> = {};
-    for (const [key, value] of Object.entries(info)) {
-      if (!RESERVED_INFO_KEYS.has(key)) meta[key] = value;
+    let meta: Record<string, unknown> | undefined;
+    for (const key in info) {
+      if (!RESERVED_INFO_KEYS.has(key)) (meta ??= {})[key] = info[key];
     }
+    const sequence = this.sequence + 1;
     const doc = this.opts.redact(toEcsDocument(event, {
       level: typeof info.level === 'string' ? info.level : undefined,
-      service: {
-        name: ecsInfo['service.name'] as string | undefined,
-        version: ecsInfo['service.version'] as string | undefined,
-        environment: ecsInfo['service.environment'] as string | undefined,
-      },
+      service: this.service,
       hostname: this.host,
-      producer: this.opts.producerId,
-      sequence: ++this.sequence,
+      producer: this.producer,
+      sequence,
       meta,
     }));
-    this.queue.push({ doc, attempts: 0 });
+    const now = Date.now();
+    const chunk = Buffer.from(`${this.actionPrefix}${JSON.stringify(doc.event.id)}}}\n${JSON.stringify(doc)}\n`);
+    const result = this.queue.push(chunk, now, sequence);
+    if (result === 'dropped-memory') {
+      this.drop({ reason: 'memory-cap', count: 1, eventId: event.id }, `memory cap (${this.opts.memoryCapBytes} bytes) reached with overflow "drop-newest"`);
+      return;
+    }
+    if (result === 'dropped-spool') {
+      this.drop({ reason: 'spool-full', count: 1, eventId: event.id }, `spool full (maxSpoolBytes ${this.opts.maxSpoolBytes})`);
+      return;
+    }
+    this.sequence = sequence;
     this.counters.accepted++;
-    if (this.queue.length >= this.opts.batchSize) void this.flush();
-    else this.arm();
+    this.sender.nudge();
   }
 
-  private arm(): void {
-    if (this.timer) return;
-    this.timer = setTimeout(() => {
-      this.timer = undefined;
-      void this.flush();
-    }, this.opts.flushIntervalMs);
-    this.timer.unref();
-  }
-
-  /** Sends everything queued now; resolves when each item is delivered, rejected or dropped. */
+  /** Sends what is queued now; resolves when everything accepted so far is delivered or dead-lettered. */
   flush(): Promise<void> {
-    if (this.timer) {
-      clearTimeout(this.timer);
-      this.timer = undefined;
-    }
-    this.flushing ??= this.drainQueue().finally(() => {
-      this.flushing = undefined;
-      if (this.queue.length) this.arm();
-    });
-    return this.flushing;
+    this.sender.flushNow();
+    return this.sender.whenIdle().then(() => this.deadLetters.settled());
   }
 
-  private async drainQueue(): Promise<void> {
-    while (this.queue.length) {
-      const batch = this.queue.splice(0, this.opts.batchSize);
-      await this.sendWithRetry(batch);
-    }
+  /** Resolves when memory is below the cap (for the `block` overflow policy). */
+  waitForCapacity(): Promise<void> {
+    if (!this.queue.full) return Promise.resolve();
+    return new Promise((resolve) => this.capacityWaiters.push(resolve));
   }
 
-  private async sendWithRetry(batch: Pending[]): Promise<void> {
-    let pending = batch;
-    while (pending.length) {
-      this.counters.inFlight = pending.length;
-      const outcomes = await sendBulk(this.opts.client, this.opts.dataStream, pending.map((p) => p.doc));
-      this.counters.inFlight = 0;
-      const again: Pending[] = [];
-      outcomes.forEach((outcome, i) => {
-        const item = pending[i] as Pending;
-        item.attempts++;
-        if (outcome.kind === 'delivered') {
-          this.counters.delivered++;
-        } else if (outcome.kind === 'rejected') {
-          this.counters.rejected++;
-          this.warnOf({ kind: 'rejected', message: `OpenSearch refused event (${outcome.status}): ${outcome.reason}`, eventId: item.doc.event.id });
-        } else if (item.attempts >= this.opts.maxAttempts) {
-          this.counters.dropped++;
-          this.warnOf({ kind: 'dropped', message: `gave up after ${item.attempts} attempts: ${outcome.reason}`, eventId: item.doc.event.id });
-        } else {
-          this.counters.retried++;
-          again.push(item);
-        }
-      });
-      pending = again;
-      if (pending.length) {
-        const attempt = Math.max(...pending.map((p) => p.attempts));
-        const delay = this.opts.retryBaseDelayMs * 2 ** (attempt - 1);
-        await sleep(delay / 2 + Math.random() * delay);
+  /**
+   * Drains for up to `timeoutMs` (default: `closeTimeoutMs`), then stops; resolves to the number of
+   * events not delivered (they stay in the spool for the next start, or are lost without one).
+   */
+  override close(timeoutMs = this.opts.closeTimeoutMs): Promise<number> {
+    this.closing ??= this.drainAndStop(timeoutMs);
+    return this.closing;
+  }
+
+  private async drainAndStop(timeoutMs: number): Promise<number> {
+    this.shuttingDown = true;
+    this.sender.setKeepAlive(true);
+    this.sender.flushNow();
+    let deadline: NodeJS.Timeout | undefined;
+    await Promise.race([this.sender.whenIdle(), new Promise<void>((resolve) => (deadline = setTimeout(resolve, timeoutMs)))]);
+    clearTimeout(deadline);
+    await this.deadLetters.settled();
+    this.sender.stop();
+    const remaining = this.queue.outstanding;
+    if (this.spool) {
+      if (remaining === 0) this.queue.finish();
+      this.spool.close();
+    }
+    if (remaining > 0) {
+      const where = this.spool ? `they stay in ${this.opts.spoolDir} and are sent on the next start` : 'they are lost (no spoolDir)';
+      this.problem({ kind: 'shutdown', message: `closed after ${timeoutMs} ms with ${remaining} events undelivered: ${where}` });
+    }
+    this.freed();
+    return remaining;
+  }
+
+  /** Called by winston when the logger ends: 'finish' waits for delivery (up to `closeTimeoutMs`). */
+  override _final(callback: (error?: Error | null) => void): void {
+    this.close().then(() => callback(), () => callback());
+  }
+
+  private freed(): void {
+    if (this.queue.full && !this.shuttingDown) return;
+    const next = this.blockedNext;
+    this.blockedNext = undefined;
+    next?.();
+    const waiters = this.capacityWaiters;
+    this.capacityWaiters = [];
+    for (const resolve of waiters) resolve();
+  }
+
+  private retrying(count: number, outcome: ItemOutcome & { kind: 'retry' }, delayMs: number): void {
+    this.counters.retried += count;
+    this.problem({ kind: 'retry', message: `${count} events will be retried in ≤ ${Math.round(delayMs)} ms (${outcome.status || 'network'}: ${outcome.reason})` });
+  }
+
+  private refused(records: QueuedRecord[], status: number, reason: string): void {
+    this.counters.deadLettered += records.length;
+    const letters: DeadLetterRecord[] = records.map((r) => deadLetterRecord(r.body, status, reason, this.producer));
+    void this.deadLetters.write(letters);
+    for (const letter of letters) {
+      this.emit('deadLetter', letter);
+      this.problem({ kind: 'dead-letter', message: `OpenSearch refused event (${status}): ${reason}`, ...(letter.event_id ? { eventId: letter.event_id } : {}) });
+    }
+    this.freed();
+  }
+
+  private spoolFailed(error: Error, lostCold: number): void {
+    if (lostCold > 0) {
+      this.queue.lostCold(lostCold);
+      this.counters.accepted -= lostCold;
+      this.drop({ reason: 'disk-error', count: lostCold }, `spool write failed (${error.message})`);
+    }
+    this.problem({ kind: 'spool', message: `spool write failed: ${error.message} (events in memory are still sent; free disk space)`, error }, true);
+  }
+
+  private corrupt(where: string, bytes: number, stretches: number, count = true): void {
+    if (count) this.counters.corruptBytes += bytes;
+    this.problem({ kind: 'corrupt', message: `${where}: ${bytes} corrupt or truncated bytes in ${stretches} place(s) skipped; the other records are kept` });
+  }
+
+  private drop(notice: DropNotice, why: string): void {
+    this.counters.dropped += notice.count;
+    this.emit('dropped', notice);
+    this.problem({ kind: 'dropped', message: `${notice.count} event(s) dropped: ${why}`, ...(notice.eventId ? { eventId: notice.eventId } : {}) });
+  }
+
+  /**
+   * Every problem is a `warn` event. Spool failures are also an `error` event, but only when someone
+   * listens: winston re-emits transport errors on the logger, which throws when nobody listens there.
+   */
+  private problem(warning: TransportWarning, alsoError = false): void {
+    this.emit('warn', warning);
+    if (alsoError && this.listenerCount('error') > 0) {
+      try {
+        this.emit('error', warning.error ?? new Error(warning.message));
+      } catch {
+        /* the logger has no 'error' listener: the warn above already reported it */
       }
     }
-  }
-
-  private warnOf(warning: TransportWarning): void {
-    // 'warn', never 'error': winston re-emits transport errors on the logger, which would throw without a listener.
-    this.emit('warn', warning);
-  }
-
-  /** Called by winston when the logger ends: 'finish' waits for the flush. */
-  override _final(callback: (error?: Error | null) => void): void {
-    this.flush().then(() => callback(), () => callback());
-  }
-
-  /** Called by winston on `logger.close()` / unpipe: flushes what is queued. */
-  override close(): void {
-    void this.flush();
   }
 }

@@ -1,12 +1,19 @@
-// Sends one batch with the bulk API (`create`, `_id` = event id) and classifies every item's outcome.
+// Sends one batch of ready-made bulk chunks (`create`, `_id` = event id) and classifies every item's outcome.
 import type { Client } from '@opensearch-project/opensearch';
-import type { AuditDocument } from '../ecs-document.js';
 
 /** What became of one document of a batch. */
 export type ItemOutcome =
   | { kind: 'delivered'; replay: boolean }
   | { kind: 'retry'; status: number; reason: string }
   | { kind: 'rejected'; status: number; reason: string };
+
+/** What became of a whole bulk request. */
+export type BulkResult =
+  | { kind: 'items'; outcomes: ItemOutcome[] }
+  /** 413: the body is too large; split it. */
+  | { kind: 'too-large'; reason: string }
+  /** Every item shares one fate: network error, timeout, 429 or 5xx (retry), or another 4xx (rejected). */
+  | { kind: 'all'; outcome: ItemOutcome };
 
 /** Statuses worth another try: throttling and server-side trouble. */
 export function isRetryableStatus(status: number): boolean {
@@ -29,30 +36,40 @@ export function classifyItem(item: BulkItemResult | undefined): ItemOutcome {
   return isRetryableStatus(status) ? { kind: 'retry', status, reason } : { kind: 'rejected', status, reason };
 }
 
-/** Sends the documents to the data stream; one outcome per document, in order. Never throws. */
-export async function sendBulk(
-  client: Client,
-  dataStream: string,
-  documents: readonly AuditDocument[],
-  timeoutMs = 30_000,
-): Promise<ItemOutcome[]> {
-  const body: Record<string, unknown>[] = [];
-  for (const doc of documents) {
-    body.push({ create: { _index: dataStream, _id: doc.event.id } }, doc);
-  }
+/** Bulk request settings. */
+export interface BulkSettings {
+  timeoutMs: number;
+  gzip: boolean;
+}
+
+/** Sends the chunks as one bulk request; never throws. */
+export async function sendBulk(client: Client, chunks: readonly Buffer[], settings: BulkSettings): Promise<BulkResult> {
   try {
-    const res = await client.bulk({ body }, { requestTimeout: timeoutMs, maxRetries: 0 });
-    const items = res.body.items ?? [];
-    return documents.map((_, i) => {
-      const entry = items[i] as Record<string, BulkItemResult> | undefined;
-      return classifyItem(entry?.create);
-    });
+    const res = await client.transport.request(
+      // filter_path: only what classifying needs, so a 1000-item response stays small to parse.
+      { method: 'POST', path: '/_bulk', querystring: { filter_path: 'items.*.status,items.*.error' }, bulkBody: Buffer.concat(chunks) },
+      { requestTimeout: settings.timeoutMs, maxRetries: 0, ...(settings.gzip ? { compression: 'gzip' as const } : {}) },
+    );
+    const body = res.body as { items?: Record<string, BulkItemResult>[] } | undefined;
+    const items = body?.items ?? [];
+    return {
+      kind: 'items',
+      outcomes: chunks.map((_, i) => {
+        const entry = items[i];
+        return classifyItem(entry?.create ?? (entry ? Object.values(entry)[0] : undefined));
+      }),
+    };
   } catch (error) {
     const err = error as { meta?: { statusCode?: number }; message?: string };
     const status = err.meta?.statusCode ?? 0;
     const reason = `bulk request failed: ${err.message ?? String(error)}`;
-    const outcome: ItemOutcome =
-      status === 0 || isRetryableStatus(status) ? { kind: 'retry', status, reason } : { kind: 'rejected', status, reason };
-    return documents.map(() => outcome);
+    if (status === 413) return { kind: 'too-large', reason };
+    return { kind: 'all', outcome: status === 0 || isRetryableStatus(status) ? { kind: 'retry', status, reason } : { kind: 'rejected', status, reason } };
   }
+}
+
+/** Exponential backoff with full jitter: a random delay up to base·2^(attempt-1), capped. */
+export function backoffDelay(attempt: number, baseMs: number, maxMs: number): number {
+  const ceiling = Math.min(maxMs, baseMs * 2 ** Math.min(Math.max(attempt - 1, 0), 30));
+  return Math.max(baseMs / 2, Math.random() * ceiling);
 }

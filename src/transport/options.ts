@@ -1,10 +1,16 @@
 // Transport options: every default in one place, validated once at construction.
 import { hostname } from 'node:os';
 import { randomBytes } from 'node:crypto';
+import { resolve } from 'node:path';
 import { Client } from '@opensearch-project/opensearch';
 import { ConfigurationError } from '../errors.js';
 import { dataStreamName } from '../template.js';
 import type { AuditDocument } from '../ecs-document.js';
+
+/** What happens to a new event when the memory cap is reached. */
+export type OverflowPolicy = 'spool' | 'block' | 'drop-newest';
+/** When the spool is flushed to stable storage (fdatasync). */
+export type SyncPolicy = 'interval' | 'always' | 'none';
 
 /** What a caller may pass to `new OpenSearchAuditTransport(options)`. */
 export interface AuditTransportOptions {
@@ -14,17 +20,51 @@ export interface AuditTransportOptions {
   node?: string;
   /** Data stream namespace (`logs-audit_trail.events-<namespace>`). Default: `default`. */
   namespace?: string;
-  /** Flush when this many events are queued. Default: 500. */
+  /** Send a batch when this many events are ready. Default: 1000. */
   batchSize?: number;
-  /** Flush at least this often, in ms. Default: 1000. */
+  /** Send a batch when this many bytes of bulk body are ready; at most 10 MiB. Default: 5 MiB. */
+  maxBatchBytes?: number;
+  /** Send what is ready at least this often, in ms. Default: 1000. */
   flushIntervalMs?: number;
-  /** Attempts for a batch item that failed with 429, 5xx or a network error. Default: 5. */
-  maxAttempts?: number;
-  /** First retry delay in ms; doubled each attempt, with jitter. Default: 200. */
+  /** Bulk requests in flight at once. Default: 2. */
+  concurrency?: number;
+  /** Gzip the bulk request bodies. Default: false. */
+  gzip?: boolean;
+  /** Time limit of one bulk request, in ms; past it the items are retried. Default: 30000. */
+  requestTimeoutMs?: number;
+  /** First retry delay in ms; doubled each attempt (with full jitter), never above `retryMaxDelayMs`. Default: 200. */
   retryBaseDelayMs?: number;
-  /** Events held in memory at most; past it new events are dropped and counted. Default: 100000. */
-  maxQueuedEvents?: number;
-  /** Identifies this producer in `audit_trail.producer`. Default: `<hostname>-<pid>-<random>`. */
+  /** Longest retry delay in ms (also the longest wait before noticing OpenSearch is back). Default: 5000. */
+  retryMaxDelayMs?: number;
+  /** Bytes of undelivered events held in memory at most. Default: 32 MiB. */
+  memoryCapBytes?: number;
+  /**
+   * Past the memory cap: `spool` appends to disk (needs `spoolDir`), `block` holds winston's write
+   * callback until memory is below the cap (see `waitForCapacity()`), `drop-newest` drops and counts.
+   * Default: `spool` when `spoolDir` is set, else `drop-newest`.
+   */
+  overflow?: OverflowPolicy;
+  /**
+   * Directory of the disk spool: every accepted event is appended here before it is sent, replayed
+   * on start, and the producer id and sequence are kept here. One process per directory.
+   * Default: none (memory only: a crash loses what is undelivered).
+   */
+  spoolDir?: string;
+  /** Largest spool on disk, in bytes; past it new events are dropped and counted. Default: 1 GiB. */
+  maxSpoolBytes?: number;
+  /** Size of one spool segment file, in bytes; at most half of `memoryCapBytes`. Default: 8 MiB (or a quarter of `memoryCapBytes` when smaller). */
+  segmentBytes?: number;
+  /** `interval`: fdatasync every `syncIntervalMs`; `always`: before each batch is sent; `none`: leave it to the OS. Default: `interval`. */
+  sync?: SyncPolicy;
+  /** Sync period for `sync: 'interval'`, in ms (the power-loss window). Default: 500. */
+  syncIntervalMs?: number;
+  /** NDJSON file for refused events. Default: `<spoolDir>/dead-letter.ndjson` with a spool, else none. */
+  deadLetterFile?: string;
+  /** Also index refused events into this index or data stream. Default: none. */
+  deadLetterIndex?: string;
+  /** How long `close()` and winston's `finish` wait for delivery, in ms. Default: 10000. */
+  closeTimeoutMs?: number;
+  /** Identifies this producer in `audit_trail.producer`. Default: kept in `spoolDir`, else `<hostname>-<pid>-<random>`. */
   producerId?: string;
   /** `service.name` of the documents. Default: none. */
   serviceName?: string;
@@ -45,69 +85,137 @@ export interface ResolvedTransportOptions {
   client: Client;
   dataStream: string;
   batchSize: number;
+  maxBatchBytes: number;
   flushIntervalMs: number;
-  maxAttempts: number;
+  concurrency: number;
+  gzip: boolean;
+  requestTimeoutMs: number;
   retryBaseDelayMs: number;
-  maxQueuedEvents: number;
-  producerId: string;
+  retryMaxDelayMs: number;
+  memoryCapBytes: number;
+  overflow: OverflowPolicy;
+  spoolDir?: string;
+  maxSpoolBytes: number;
+  segmentBytes: number;
+  sync: SyncPolicy;
+  syncIntervalMs: number;
+  deadLetterFile?: string;
+  deadLetterIndex?: string;
+  closeTimeoutMs: number;
+  /** Undefined when it is to be read from (or created in) the spool. */
+  producerId?: string;
   service: { name?: string; version?: string; environment?: string };
   level?: string;
   redact: (document: AuditDocument) => AuditDocument;
 }
 
+const MiB = 1024 * 1024;
+
 export const TRANSPORT_DEFAULTS = {
   namespace: 'default',
-  batchSize: 500,
+  batchSize: 1000,
+  maxBatchBytes: 5 * MiB,
   flushIntervalMs: 1000,
-  maxAttempts: 5,
+  concurrency: 2,
+  requestTimeoutMs: 30_000,
   retryBaseDelayMs: 200,
-  maxQueuedEvents: 100_000,
+  retryMaxDelayMs: 5_000,
+  memoryCapBytes: 32 * MiB,
+  maxSpoolBytes: 1024 * MiB,
+  segmentBytes: 8 * MiB,
+  sync: 'interval',
+  syncIntervalMs: 500,
+  closeTimeoutMs: 10_000,
 } as const;
 
-function positiveInteger(option: string, value: number, max = Number.MAX_SAFE_INTEGER): number {
-  if (!Number.isInteger(value) || value < 1 || value > max) {
-    throw new ConfigurationError(option, `must be a whole number from 1 to ${max}, got ${String(value)}`);
+function positiveInteger(option: string, value: number, max = Number.MAX_SAFE_INTEGER, min = 1): number {
+  if (!Number.isInteger(value) || value < min || value > max) {
+    throw new ConfigurationError(option, `must be a whole number from ${min} to ${max}, got ${String(value)}`);
   }
   return value;
 }
 
+function oneOf<T extends string>(option: string, value: T, allowed: readonly T[]): T {
+  if (!allowed.includes(value)) throw new ConfigurationError(option, `must be one of ${allowed.join(', ')}, got ${JSON.stringify(value)}`);
+  return value;
+}
+
+function makeClient(options: AuditTransportOptions): Client {
+  if (options.client) return options.client;
+  const node = options.node ?? process.env.OPENSEARCH_URL;
+  if (!node) {
+    throw new ConfigurationError('node', 'is missing: pass `client` (an opensearch-js Client) or `node` (a URL), or set OPENSEARCH_URL');
+  }
+  try {
+    new URL(node);
+  } catch {
+    throw new ConfigurationError('node', `must be a URL such as http://127.0.0.1:9200, got ${JSON.stringify(node)}`);
+  }
+  return new Client({ node });
+}
+
 /** Applies defaults and validates; throws ConfigurationError naming the bad option. */
 export function resolveTransportOptions(options: AuditTransportOptions = {}): ResolvedTransportOptions {
-  let client = options.client;
-  if (!client) {
-    const node = options.node ?? process.env.OPENSEARCH_URL;
-    if (!node) {
-      throw new ConfigurationError('node', 'is missing: pass `client` (an opensearch-js Client) or `node` (a URL), or set OPENSEARCH_URL');
-    }
-    try {
-      new URL(node);
-    } catch {
-      throw new ConfigurationError('node', `must be a URL such as http://127.0.0.1:9200, got ${JSON.stringify(node)}`);
-    }
-    client = new Client({ node });
-  }
+  const D = TRANSPORT_DEFAULTS;
+  const client = makeClient(options);
   let dataStream: string;
   try {
-    dataStream = dataStreamName(options.namespace ?? TRANSPORT_DEFAULTS.namespace);
+    dataStream = dataStreamName(options.namespace ?? D.namespace);
   } catch (error) {
     throw new ConfigurationError('namespace', (error as Error).message);
   }
+  const spoolDir = options.spoolDir === undefined ? undefined : resolve(options.spoolDir);
+  const overflow = oneOf<OverflowPolicy>('overflow', options.overflow ?? (spoolDir ? 'spool' : 'drop-newest'), ['spool', 'block', 'drop-newest']);
+  if (overflow === 'spool' && !spoolDir) {
+    throw new ConfigurationError('overflow', 'is "spool" but no spoolDir is given: set spoolDir (a directory this process owns), or choose "block" or "drop-newest"');
+  }
+  const memoryCapBytes = positiveInteger('memoryCapBytes', options.memoryCapBytes ?? D.memoryCapBytes, 16 * 1024 * MiB, 64 * 1024);
   const resolved: ResolvedTransportOptions = {
     client,
     dataStream,
-    batchSize: positiveInteger('batchSize', options.batchSize ?? TRANSPORT_DEFAULTS.batchSize, 10_000),
-    flushIntervalMs: positiveInteger('flushIntervalMs', options.flushIntervalMs ?? TRANSPORT_DEFAULTS.flushIntervalMs, 60_000),
-    maxAttempts: positiveInteger('maxAttempts', options.maxAttempts ?? TRANSPORT_DEFAULTS.maxAttempts, 1000),
-    retryBaseDelayMs: positiveInteger('retryBaseDelayMs', options.retryBaseDelayMs ?? TRANSPORT_DEFAULTS.retryBaseDelayMs, 60_000),
-    maxQueuedEvents: positiveInteger('maxQueuedEvents', options.maxQueuedEvents ?? TRANSPORT_DEFAULTS.maxQueuedEvents),
-    producerId: options.producerId ?? `${hostname()}-${process.pid}-${randomBytes(4).toString('hex')}`,
+    batchSize: positiveInteger('batchSize', options.batchSize ?? D.batchSize, 100_000),
+    maxBatchBytes: positiveInteger('maxBatchBytes', options.maxBatchBytes ?? D.maxBatchBytes, 10 * MiB, 1024),
+    flushIntervalMs: positiveInteger('flushIntervalMs', options.flushIntervalMs ?? D.flushIntervalMs, 60_000),
+    concurrency: positiveInteger('concurrency', options.concurrency ?? D.concurrency, 64),
+    gzip: options.gzip ?? false,
+    requestTimeoutMs: positiveInteger('requestTimeoutMs', options.requestTimeoutMs ?? D.requestTimeoutMs, 600_000, 10),
+    retryBaseDelayMs: positiveInteger('retryBaseDelayMs', options.retryBaseDelayMs ?? D.retryBaseDelayMs, 60_000),
+    retryMaxDelayMs: positiveInteger('retryMaxDelayMs', options.retryMaxDelayMs ?? D.retryMaxDelayMs, 3_600_000),
+    memoryCapBytes,
+    overflow,
+    maxSpoolBytes: positiveInteger('maxSpoolBytes', options.maxSpoolBytes ?? D.maxSpoolBytes, Number.MAX_SAFE_INTEGER, 64 * 1024),
+    segmentBytes: positiveInteger('segmentBytes', options.segmentBytes ?? Math.min(D.segmentBytes, Math.floor(memoryCapBytes / 4)), 256 * MiB, 4096),
+    sync: oneOf<SyncPolicy>('sync', options.sync ?? D.sync, ['interval', 'always', 'none']),
+    syncIntervalMs: positiveInteger('syncIntervalMs', options.syncIntervalMs ?? D.syncIntervalMs, 60_000),
+    closeTimeoutMs: positiveInteger('closeTimeoutMs', options.closeTimeoutMs ?? D.closeTimeoutMs, 3_600_000, 0),
     service: { name: options.serviceName, version: options.serviceVersion, environment: options.serviceEnvironment },
     redact: options.redact ?? ((document) => document),
   };
+  if (resolved.segmentBytes > resolved.memoryCapBytes / 2) {
+    throw new ConfigurationError('segmentBytes', `must be at most half of memoryCapBytes (${resolved.memoryCapBytes}): a spooled segment is read back into memory whole`);
+  }
+  if (typeof resolved.gzip !== 'boolean') throw new ConfigurationError('gzip', 'must be true or false');
+  if (resolved.retryMaxDelayMs < resolved.retryBaseDelayMs) throw new ConfigurationError('retryMaxDelayMs', 'must be at least retryBaseDelayMs');
   if (typeof resolved.redact !== 'function') throw new ConfigurationError('redact', 'must be a function (document) => document');
-  if (!/^[\w.:-]{1,128}$/.test(resolved.producerId)) {
-    throw new ConfigurationError('producerId', 'must be 1–128 letters, digits, ".", ":", "_" or "-"');
+  if (spoolDir) resolved.spoolDir = spoolDir;
+  const deadLetterFile = options.deadLetterFile ?? (spoolDir ? resolve(spoolDir, 'dead-letter.ndjson') : undefined);
+  if (deadLetterFile) resolved.deadLetterFile = resolve(deadLetterFile);
+  if (options.deadLetterIndex !== undefined) {
+    if (!/^[a-z0-9][a-z0-9._-]{0,254}$/.test(options.deadLetterIndex)) {
+      throw new ConfigurationError('deadLetterIndex', 'must be a lower-case index or data stream name');
+    }
+    resolved.deadLetterIndex = options.deadLetterIndex;
+  }
+  const producerId = options.producerId ?? (spoolDir ? undefined : `${hostname()}-${process.pid}-${randomBytes(4).toString('hex')}`);
+  if (producerId !== undefined) {
+    if (!/^[\w.:-]{1,128}$/.test(producerId)) throw new ConfigurationError('producerId', 'must be 1–128 letters, digits, ".", ":", "_" or "-"');
+    resolved.producerId = producerId;
   }
   if (options.level !== undefined) resolved.level = options.level;
   return resolved;
+}
+
+/** A producer id for a new spool: host name plus randomness, valid for `producerId`. */
+export function newProducerId(): string {
+  return `${hostname().replace(/[^\w.:-]/g, '_').slice(0, 100)}-${randomBytes(6).toString('hex')}`;
 }

@@ -20,6 +20,10 @@ describe('transport options', () => {
       ['namespace', { namespace: 'Has-Dash' }, /lower case/],
       ['producerId', { producerId: 'has space' }, /letters, digits/],
       ['redact', { redact: 'no' }, /must be a function/],
+      ['overflow', { overflow: 'grow' }, /must be one of spool, block, drop-newest/],
+      ['maxBatchBytes', { maxBatchBytes: 11 * 1024 * 1024 }, /whole number from 1024 to 10485760/],
+      ['segmentBytes', { memoryCapBytes: 1024 * 1024, segmentBytes: 1024 * 1024 }, /half of memoryCapBytes/],
+      ['sync', { sync: 'sometimes' }, /must be one of interval, always, none/],
     ];
     for (const [option, given, message] of cases) {
       it(option, () => {

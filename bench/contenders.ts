@@ -1,0 +1,173 @@
+// One benchmark contender per child process: offers the same audit events, waits until the index count confirms, reports CPU and RSS.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { setImmediate as tick, setTimeout as sleep } from 'node:timers/promises';
+import winston from 'winston';
+import TransportStream from 'winston-transport';
+import { v7 as uuidv7 } from 'uuid';
+import { Client } from '@opensearch-project/opensearch';
+import { OpenSearchAuditTransport } from '../src/transport/audit-transport.js';
+import { setupAuditStorage } from '../src/setup.js';
+import { dataStreamName } from '../src/template.js';
+import { validateEvent, type AuditEventInput } from '../src/event.js';
+import { toEcsDocument } from '../src/ecs-document.js';
+import { startNode, stopNode } from '../src/opensearch/launcher.js';
+import { ACTIONS, RESOURCE_TYPES } from '../src/vocabulary.js';
+
+export type Contender = 'ours' | 'winston-opensearch' | 'noop' | 'bulk-helper';
+
+/** What a child reports back (one JSON line). */
+export interface RunResult {
+  contender: Contender;
+  scenario: 'throughput' | 'outage';
+  sent: number;
+  indexed: number;
+  distinct: number;
+  seconds: number;
+  cpuMicrosPerEvent: number;
+  peakRssMb: number;
+  rssGrowthMb: number;
+  drainSeconds?: number;
+}
+
+/** The same ECS-like events for everyone, ids included (so duplicates are countable). */
+export function makeEvents(n: number): AuditEventInput[] {
+  return Array.from({ length: n }, (_, i) => ({
+    id: uuidv7(),
+    time: new Date(Date.UTC(2026, 10, 1) + i * 1000),
+    action: ACTIONS[i % ACTIONS.length]!,
+    actor: { id: `u-${i % 97}`, name: `user${i % 97}`, email: `user${i % 97}@example.com`, roles: ['member'] },
+    resource: { type: RESOURCE_TYPES[i % RESOURCE_TYPES.length]!, id: `r-${i}`, target: `target-${i % 1000}` },
+    outcome: i % 17 === 0 ? 'failure' : 'success',
+    source: { ip: `203.0.113.${i % 250}`, userAgent: 'Mozilla/5.0 (X11; Linux x86_64) bench', requestId: `req-${i}` },
+    details: { seq: i, note: 'benchmark event' },
+  }));
+}
+
+class NoopTransport extends TransportStream {
+  override log(_info: unknown, next: () => void): void {
+    next();
+  }
+}
+
+const rss = () => process.memoryUsage().rss / 1024 / 1024;
+
+/** Counts documents and distinct event ids in the target (scrolling the ids). */
+async function countIds(client: Client, index: string, idField: string): Promise<{ indexed: number; distinct: number }> {
+  await client.indices.refresh({ index });
+  const ids = new Set<string>();
+  let indexed = 0;
+  for await (const hit of client.helpers.scrollDocuments<Record<string, unknown>>({ index, size: 5000, scroll: '1m', _source: [idField], body: { query: { match_all: {} } } })) {
+    indexed++;
+    const id = idField.split('.').reduce<unknown>((o, k) => (o as Record<string, unknown> | undefined)?.[k], hit);
+    ids.add(String(id));
+  }
+  return { indexed, distinct: ids.size };
+}
+
+async function waitForCount(client: Client, index: string, n: number, deadlineMs: number): Promise<void> {
+  const end = Date.now() + deadlineMs;
+  while (Date.now() < end) {
+    const count = await client.indices.refresh({ index }).then(() => client.count({ index }).then((r) => r.body.count as number), () => 0);
+    if (count >= n) return;
+    await sleep(200);
+  }
+}
+
+/** Runs one contender in this process and returns its figures. */
+export async function runContender(contender: Contender, scenario: 'throughput' | 'outage', opts: { url: string; port: number; events: number; outageSeconds: number; rate: number }): Promise<RunResult> {
+  const admin = new Client({ node: opts.url });
+  const tag = Math.random().toString(16).slice(2, 10);
+  const namespace = `bench_${tag}`;
+  const isOurs = contender === 'ours' || contender === 'bulk-helper';
+  const index = isOurs ? dataStreamName(namespace) : `bench-wo-${tag}`;
+  if (isOurs) await setupAuditStorage(admin, { namespace });
+  const idField = isOurs ? 'event.id' : 'fields.audit.id';
+  const spoolDir = mkdtempSync(join(tmpdir(), 'bench-spool-'));
+  const total = scenario === 'throughput' ? opts.events : 0;
+  const inputs = makeEvents(scenario === 'throughput' ? total : opts.rate * (opts.outageSeconds + 60));
+  const docs = contender === 'bulk-helper' ? inputs.map((e, i) => toEcsDocument(validateEvent(e), { producer: 'bench', sequence: i + 1 })) : [];
+
+  let logger: winston.Logger | undefined;
+  if (contender === 'ours') logger = winston.createLogger({ transports: [new OpenSearchAuditTransport({ node: opts.url, namespace, spoolDir })] });
+  if (contender === 'noop') logger = winston.createLogger({ transports: [new NoopTransport()] });
+  if (contender === 'winston-opensearch') {
+    type Ctor = new (o: Record<string, unknown>) => TransportStream;
+    const mod = (await import('winston-opensearch')) as unknown as { default: Ctor | { OpensearchTransport: Ctor } };
+    const OpensearchTransport = typeof mod.default === 'function' ? mod.default : mod.default.OpensearchTransport;
+    logger = winston.createLogger({ transports: [new OpensearchTransport({ clientOpts: { node: opts.url }, index, ensureIndexTemplate: false, flushInterval: 1000, internalLogger: () => undefined })] });
+  }
+  await sleep(500);
+  const rss0 = rss();
+  let peak = rss0;
+  const sampler = setInterval(() => (peak = Math.max(peak, rss())), 100);
+  const cpu0 = process.cpuUsage();
+  const t0 = performance.now();
+  let sent = 0;
+  let drainSeconds: number | undefined;
+
+  const offer = (i: number) => {
+    if (contender === 'bulk-helper') return;
+    logger!.info('audit', { audit: inputs[i] });
+  };
+  if (scenario === 'throughput') {
+    if (contender === 'bulk-helper') {
+      await admin.helpers.bulk({ datasource: docs, onDocument: (d) => ({ create: { _index: index, _id: d.event.id } }), flushBytes: 5 * 1024 * 1024, concurrency: 5 });
+    } else {
+      for (let i = 0; i < total; i++) {
+        offer(i);
+        if (i % 500 === 499) await tick();
+      }
+    }
+    sent = total;
+  } else {
+    // Offer `rate` events/s: 5 s before the outage, during it, until the node is back, then 5 s more.
+    let stopAt = Infinity;
+    let phase: 'before' | 'down' | 'back' = 'before';
+    const started = Date.now();
+    let backAt = 0;
+    const restart = (async () => {
+      await sleep(5000);
+      await stopNode('bench');
+      phase = 'down';
+      await sleep(opts.outageSeconds * 1000);
+      await startNode({ name: 'bench', port: opts.port, heap: '1g', log: () => undefined });
+      phase = 'back';
+      backAt = Date.now();
+      stopAt = backAt + 5000;
+    })();
+    while (Date.now() < stopAt && sent < inputs.length) {
+      const due = Math.floor(((Date.now() - started) / 1000) * opts.rate);
+      while (sent < due && sent < inputs.length) offer(sent++);
+      await sleep(10);
+    }
+    await restart;
+    void phase;
+    await waitForCount(admin, index, sent, 600_000);
+    drainSeconds = (Date.now() - backAt) / 1000;
+  }
+  if (contender === 'noop') {
+    await new Promise<void>((resolve) => {
+      logger!.on('finish', () => resolve());
+      logger!.end();
+    });
+  } else if (scenario === 'throughput') {
+    await waitForCount(admin, index, sent, 600_000);
+  }
+  const seconds = (performance.now() - t0) / 1000;
+  const cpu = process.cpuUsage(cpu0);
+  clearInterval(sampler);
+  peak = Math.max(peak, rss());
+  const counted = contender === 'noop' ? { indexed: sent, distinct: sent } : await countIds(admin, index, idField);
+  if (logger && contender !== 'noop') logger.end();
+  if (isOurs) await admin.indices.deleteDataStream({ name: index }).catch(() => undefined);
+  else await admin.indices.delete({ index }).catch(() => undefined);
+  rmSync(spoolDir, { recursive: true, force: true });
+  return {
+    contender, scenario, sent, ...counted, seconds,
+    cpuMicrosPerEvent: (cpu.user + cpu.system) / Math.max(1, sent),
+    peakRssMb: peak, rssGrowthMb: peak - rss0,
+    ...(drainSeconds === undefined ? {} : { drainSeconds }),
+  };
+}

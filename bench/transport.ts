@@ -1,0 +1,90 @@
+// Benchmark: our transport against winston-opensearch, a no-op winston transport and client.helpers.bulk, on one local node.
+// Usage: npm run bench:transport -- [--events 100000] [--outage 60] [--rate 5000] [--skip-outage]
+import { spawn } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { startNode, stopNode } from '../src/opensearch/launcher.js';
+import { runContender, type Contender, type RunResult } from './contenders.js';
+
+const BENCH_PORT = 9242;
+const { values: args } = parseArgs({
+  options: {
+    events: { type: 'string', default: '100000' },
+    outage: { type: 'string', default: '60' },
+    rate: { type: 'string', default: '5000' },
+    'skip-outage': { type: 'boolean', default: false },
+    child: { type: 'string' },
+    scenario: { type: 'string' },
+  },
+});
+const settings = { url: `http://127.0.0.1:${BENCH_PORT}`, port: BENCH_PORT, events: Number(args.events), outageSeconds: Number(args.outage), rate: Number(args.rate) };
+
+if (args.child) {
+  const result = await runContender(args.child as Contender, args.scenario as 'throughput' | 'outage', settings);
+  process.stdout.write(`RESULT ${JSON.stringify(result)}\n`);
+  process.exit(0);
+}
+
+type Outcome = RunResult | { contender: Contender; scenario: string; failed: string };
+
+/** Runs a contender in its own process (own CPU and RSS figures); a crash is a result too. */
+function child(contender: Contender, scenario: 'throughput' | 'outage'): Promise<Outcome> {
+  process.stderr.write(`[bench] ${contender} / ${scenario}…\n`);
+  return new Promise((resolve) => {
+    // A large heap limit for everyone, so a peer that holds an outage in memory shows its growth instead of dying at V8's default.
+    const proc = spawn(process.execPath, ['--max-old-space-size=6144', '--import', 'tsx', fileURLToPath(import.meta.url), '--child', contender, '--scenario', scenario,
+      '--events', String(settings.events), '--outage', String(settings.outageSeconds), '--rate', String(settings.rate)], { stdio: ['ignore', 'pipe', 'inherit'] });
+    let out = '';
+    proc.stdout.on('data', (c: Buffer) => (out += c.toString('utf8')));
+    proc.on('exit', (code, signal) => {
+      const line = out.split('\n').find((l) => l.startsWith('RESULT '));
+      const result: Outcome = line ? (JSON.parse(line.slice(7)) as RunResult) : { contender, scenario, failed: `process died (${signal ?? `exit ${code}`})` };
+      process.stderr.write(`[bench] ${JSON.stringify(result)}\n`);
+      resolve(result);
+    });
+  });
+}
+
+const f = (n: number, d = 0) => n.toLocaleString('en-US', { maximumFractionDigits: d, minimumFractionDigits: d });
+await startNode({ name: 'bench', port: BENCH_PORT, heap: '1g' });
+const results: Outcome[] = [];
+for (const c of ['bulk-helper', 'ours', 'winston-opensearch', 'noop'] as const) results.push(await child(c, 'throughput'));
+const outages: Outcome[] = [];
+if (!args['skip-outage']) {
+  for (const c of ['ours', 'winston-opensearch'] as const) {
+    outages.push(await child(c, 'outage'));
+    await startNode({ name: 'bench', port: BENCH_PORT, heap: '1g', log: () => undefined }); // back up if a crash left it stopped
+  }
+}
+
+const ok = (r: Outcome | undefined): r is RunResult => r !== undefined && !('failed' in r);
+const found = (c: Contender) => results.find((r) => r.contender === c);
+const ceilingRun = found('bulk-helper');
+const peerRun = found('winston-opensearch');
+const ceiling = ok(ceilingRun) ? ceilingRun : { sent: 1, seconds: Infinity };
+const peer = ok(peerRun) ? peerRun : { cpuMicrosPerEvent: NaN };
+console.log(`\nThroughput: ${f(settings.events)} events, node 'bench' (1 GiB heap) on ${settings.url}; events/s confirmed by count; CPU = producer process user+system over the whole run\n`);
+console.log('| contender | events/s indexed | × ceiling | producer CPU µs/event | × winston-opensearch | peak RSS MB | indexed | distinct ids |');
+console.log('|---|---|---|---|---|---|---|---|');
+for (const r of results) {
+  if (!ok(r)) {
+    console.log(`| ${r.contender} | ${r.failed} | | | | | | |`);
+    continue;
+  }
+  const rate = r.contender === 'noop' ? '(no delivery)' : f(r.sent / r.seconds);
+  const share = r.contender === 'noop' ? '' : f(r.sent / r.seconds / (ceiling.sent / ceiling.seconds), 2);
+  console.log(`| ${r.contender} | ${rate} | ${share} | ${f(r.cpuMicrosPerEvent, 1)} | ${f(r.cpuMicrosPerEvent / peer.cpuMicrosPerEvent, 2)} | ${f(r.peakRssMb)} | ${f(r.indexed)} | ${f(r.distinct)} |`);
+}
+if (outages.length) {
+  console.log(`\nOutage: ${settings.rate} events/s offered, node stopped ${settings.outageSeconds} s (plus its restart time)\n`);
+  console.log('| contender | sent | RSS growth MB | lost | duplicated | time to drain after recovery (s) |');
+  console.log('|---|---|---|---|---|---|');
+  for (const r of outages) {
+    if (!ok(r)) {
+      console.log(`| ${r.contender} | ${r.failed}: every event it held in memory is lost | | | | |`);
+      continue;
+    }
+    console.log(`| ${r.contender} | ${f(r.sent)} | ${f(r.rssGrowthMb)} | ${f(r.sent - r.distinct)} | ${f(r.indexed - r.distinct)} | ${f(r.drainSeconds ?? 0, 1)} |`);
+  }
+}
+await stopNode('bench');

@@ -1,0 +1,283 @@
+// Undelivered events: segments (in memory, or cold on disk), memory accounting, overflow, hand-out and acknowledgement.
+import type { ResolvedTransportOptions } from './options.js';
+import type { SpoolFiles } from './spool-files.js';
+import type { DecodeResult } from './record-codec.js';
+
+/** Rough per-record bookkeeping cost in memory, on top of the bulk chunk itself. */
+const RECORD_OVERHEAD = 96;
+
+/** One undelivered event: its bulk chunk (action line + document line). */
+export interface QueuedRecord {
+  body: Buffer;
+  acceptedAt: number;
+  attempts: number;
+  dueAt: number;
+  segment: Segment;
+}
+
+interface Segment {
+  id: number;
+  /** null while cold: the records are only on disk. */
+  records: (QueuedRecord | undefined)[] | null;
+  handed: number;
+  outstanding: number;
+  sealed: boolean;
+  bytes: number;
+  firstAcceptedAt: number;
+  loading: boolean;
+  /** Decoded (and any damage reported) when the spool was opened. */
+  scanned: boolean;
+}
+
+/** What `push` did with an event. */
+export type PushResult = 'memory' | 'spooled' | 'dropped-memory' | 'dropped-spool';
+
+/** Reports of the queue to its owner. */
+export interface QueueListener {
+  /** A cold segment was read back; damaged bytes were skipped. */
+  damaged(segmentId: number, result: DecodeResult): void;
+  /** Records were read back from disk; the sender may go on. */
+  loaded(): void;
+  readFailed(error: Error): void;
+}
+
+export class DeliveryQueue {
+  private segments: Segment[] = [];
+  private retries: QueuedRecord[] = [];
+  private nextMemoryId = 1;
+  private loadingOne = false;
+  /** Bytes of undelivered events held in memory. */
+  memoryBytes = 0;
+  /** Records not yet delivered or dead-lettered (in memory, on disk or in flight). */
+  outstanding = 0;
+  /** Records in memory ready to be sent (not handed out yet). */
+  readyCount = 0;
+  readyBytes = 0;
+  inFlight = 0;
+
+  constructor(
+    private readonly opts: ResolvedTransportOptions,
+    private readonly spool: SpoolFiles | undefined,
+    private readonly listener: QueueListener,
+  ) {
+    for (const seg of spool?.recovered ?? []) {
+      const count = seg.decoded.records.length;
+      if (count === 0) {
+        spool!.remove(seg.id, seg.bytes);
+        continue;
+      }
+      this.segments.push({
+        id: seg.id, records: null, handed: 0, outstanding: count, sealed: true, bytes: seg.bytes,
+        firstAcceptedAt: seg.decoded.records[0]!.acceptedAt, loading: false, scanned: true,
+      });
+      this.outstanding += count;
+    }
+    this.openSegment(false);
+  }
+
+  private get active(): Segment {
+    return this.segments[this.segments.length - 1]!;
+  }
+
+  private openSegment(cold: boolean): void {
+    const id = this.spool ? this.spool.activeSegment : this.nextMemoryId++;
+    this.segments.push({ id, records: cold ? null : [], handed: 0, outstanding: 0, sealed: false, bytes: 0, firstAcceptedAt: 0, loading: false, scanned: false });
+  }
+
+  private rotate(cold: boolean): void {
+    const active = this.active;
+    active.sealed = true;
+    if (this.spool) active.bytes = this.spool.rotate().bytes;
+    this.openSegment(cold);
+    this.release(active);
+  }
+
+  /** Whether memory is at or over the cap. */
+  get full(): boolean {
+    return this.memoryBytes >= this.opts.memoryCapBytes;
+  }
+
+  /** Takes an event (its bulk chunk), applying the overflow policy past the memory cap. */
+  push(body: Buffer, acceptedAt: number, sequence: number): PushResult {
+    const size = body.length + RECORD_OVERHEAD;
+    const overCap = this.memoryBytes + size > this.opts.memoryCapBytes;
+    const spooling = this.spool !== undefined;
+    if (overCap && this.opts.overflow === 'drop-newest') return 'dropped-memory';
+    const toDisk = overCap && this.opts.overflow === 'spool';
+    if (spooling && this.spool!.totalBytes + size > this.opts.maxSpoolBytes) return 'dropped-spool';
+    let active = this.active;
+    if (toDisk && active.records !== null && active.records.length === 0) {
+      active.records = null; // an empty hot segment simply turns cold
+    } else if (spooling && (this.spool!.activeSize >= this.opts.segmentBytes || (toDisk && active.records !== null))) {
+      // Rotate when full, or to start a cold segment; a new segment is hot again once memory is half free.
+      this.rotate(toDisk || (active.records === null && this.memoryBytes > this.opts.memoryCapBytes / 2));
+      active = this.active;
+    } else if (!spooling && active.records!.length >= 4096) {
+      this.rotate(false);
+      active = this.active;
+    }
+    if (active.outstanding === 0 && active.handed === (active.records?.length ?? 0)) active.firstAcceptedAt = acceptedAt;
+    active.outstanding++;
+    this.outstanding++;
+    const cold = active.records === null;
+    this.spool?.append(body, acceptedAt, sequence, cold);
+    if (cold) return 'spooled';
+    active.records!.push({ body, acceptedAt, attempts: 0, dueAt: 0, segment: active });
+    this.memoryBytes += size;
+    this.readyCount++;
+    this.readyBytes += body.length;
+    return 'memory';
+  }
+
+  /** A cold write was lost (disk error): forget those records. */
+  lostCold(count: number): void {
+    const active = this.active;
+    active.outstanding -= count;
+    this.outstanding -= count;
+  }
+
+  /** Retries due now first, then fresh records in segment order; loads a cold segment when one is next. */
+  take(maxCount: number, maxBytes: number, now: number): QueuedRecord[] {
+    const batch: QueuedRecord[] = [];
+    let bytes = 0;
+    const fits = (rec: QueuedRecord) => batch.length < maxCount && (batch.length === 0 || bytes + rec.body.length <= maxBytes);
+    if (this.retries.length) {
+      const later: QueuedRecord[] = [];
+      for (const rec of this.retries) {
+        if (rec.dueAt <= now && fits(rec)) {
+          batch.push(rec);
+          bytes += rec.body.length;
+        } else later.push(rec);
+      }
+      this.retries = later;
+    }
+    for (const seg of this.segments) {
+      if (batch.length >= maxCount || bytes >= maxBytes) break;
+      if (seg.records === null) {
+        // One segment read back at a time, and only when it fits under the memory cap.
+        const size = seg.sealed ? seg.bytes : (this.spool?.activeSize ?? 0);
+        if (seg.outstanding > 0 && !this.loadingOne && this.memoryBytes + size <= this.opts.memoryCapBytes) this.load(seg);
+        continue;
+      }
+      while (seg.handed < seg.records.length) {
+        const rec = seg.records[seg.handed]!;
+        if (!fits(rec)) break;
+        seg.records[seg.handed] = undefined;
+        seg.handed++;
+        batch.push(rec);
+        bytes += rec.body.length;
+        this.readyCount--;
+        this.readyBytes -= rec.body.length;
+      }
+    }
+    this.inFlight += batch.length;
+    return batch;
+  }
+
+  /** Reads a cold segment back into memory (rotating first when it is the one being written). */
+  private load(seg: Segment): void {
+    if (seg.loading || !this.spool) return;
+    if (!seg.sealed) {
+      if (seg.outstanding === 0) return;
+      this.rotate(this.memoryBytes > this.opts.memoryCapBytes / 2);
+    }
+    seg.loading = true;
+    this.loadingOne = true;
+    this.spool.read(seg.id).then(
+      (result) => {
+        seg.loading = false;
+        this.loadingOne = false;
+        if (result.skippedBytes && !seg.scanned) this.listener.damaged(seg.id, result);
+        const lost = seg.outstanding - result.records.length;
+        if (lost > 0) {
+          seg.outstanding -= lost;
+          this.outstanding -= lost;
+        } else if (lost < 0) {
+          // read at start with a different count cannot happen; keep the books right anyway
+          seg.outstanding -= lost;
+          this.outstanding -= lost;
+        }
+        seg.records = result.records.map((r) => ({ body: r.payload, acceptedAt: r.acceptedAt, attempts: 0, dueAt: 0, segment: seg }));
+        seg.handed = 0;
+        for (const rec of seg.records) {
+          this.memoryBytes += rec!.body.length + RECORD_OVERHEAD;
+          this.readyCount++;
+          this.readyBytes += rec!.body.length;
+        }
+        this.release(seg);
+        this.listener.loaded();
+      },
+      (error: Error) => {
+        seg.loading = false;
+        this.loadingOne = false;
+        this.listener.readFailed(error);
+      },
+    );
+  }
+
+  /** Puts a record back for another try after `delayMs`. */
+  retry(rec: QueuedRecord, delayMs: number, now: number): void {
+    this.inFlight--;
+    rec.attempts++;
+    rec.dueAt = now + delayMs;
+    this.retries.push(rec);
+  }
+
+  /** Puts records back at once (e.g. the halves of a split batch). */
+  requeue(recs: QueuedRecord[]): void {
+    this.inFlight -= recs.length;
+    for (const rec of recs) {
+      rec.dueAt = 0;
+      this.retries.push(rec);
+    }
+  }
+
+  /** The record is delivered or dead-lettered: free it, and its segment once all of it is. */
+  settle(rec: QueuedRecord): void {
+    this.inFlight--;
+    this.outstanding--;
+    this.memoryBytes -= rec.body.length + RECORD_OVERHEAD;
+    rec.segment.outstanding--;
+    this.release(rec.segment);
+  }
+
+  private release(seg: Segment): void {
+    if (!seg.sealed || seg.outstanding > 0 || seg.loading) return;
+    const i = this.segments.indexOf(seg);
+    if (i >= 0) this.segments.splice(i, 1);
+    if (this.spool) this.spool.remove(seg.id, seg.bytes || this.spool.sizeOf(seg.id));
+  }
+
+  /** Records waiting for a retry. */
+  get retrying(): number {
+    return this.retries.length;
+  }
+
+  /** Earliest time a retry is due, or undefined. */
+  get nextDue(): number | undefined {
+    let min: number | undefined;
+    for (const rec of this.retries) if (min === undefined || rec.dueAt < min) min = rec.dueAt;
+    return min;
+  }
+
+  /** Whether cold records wait on disk. */
+  get coldWaiting(): boolean {
+    return this.segments.some((s) => s.records === null && s.outstanding > 0);
+  }
+
+  /** Accept time of the oldest undelivered record, or undefined. */
+  oldestAcceptedAt(): number | undefined {
+    let oldest: number | undefined;
+    for (const rec of this.retries) if (oldest === undefined || rec.acceptedAt < oldest) oldest = rec.acceptedAt;
+    for (const seg of this.segments) {
+      if (seg.outstanding > 0 && (oldest === undefined || seg.firstAcceptedAt < oldest)) oldest = seg.firstAcceptedAt;
+    }
+    return oldest;
+  }
+
+  /** On close: a fully delivered active segment is removed with the spool's files. */
+  finish(): void {
+    const active = this.active;
+    if (this.spool && active.outstanding === 0 && this.spool.activeSize > 0) this.rotate(false);
+  }
+}

@@ -1,0 +1,209 @@
+// The delivery loop: builds bounded batches, keeps `concurrency` bulk requests in flight, retries per item with backoff.
+import type { Client } from '@opensearch-project/opensearch';
+import type { ResolvedTransportOptions } from './options.js';
+import type { DeliveryQueue, QueuedRecord } from './queue.js';
+import type { SpoolFiles } from './spool-files.js';
+import { backoffDelay, sendBulk, type ItemOutcome } from './bulk.js';
+
+/** What the sender tells its owner. */
+export interface SenderReporter {
+  delivered(count: number, replays: number): void;
+  retrying(count: number, outcome: ItemOutcome & { kind: 'retry' }, delayMs: number): void;
+  refused(records: QueuedRecord[], status: number, reason: string): void;
+  /** Memory was freed (for the `block` overflow policy). */
+  freed(): void;
+  /** Something unexpected failed inside the loop (reported, never thrown). */
+  failed(error: Error): void;
+}
+
+export class Sender {
+  private active = 0;
+  private flushRequested = false;
+  private pauseUntil = 0;
+  private failures = 0;
+  private timer: NodeJS.Timeout | undefined;
+  private timerAt = 0;
+  private batchBytesLimit: number;
+  private idleWaiters: (() => void)[] = [];
+  private keepAlive = false;
+  stopped = false;
+
+  constructor(
+    private readonly client: Client,
+    private readonly opts: ResolvedTransportOptions,
+    private readonly queue: DeliveryQueue,
+    private readonly spool: SpoolFiles | undefined,
+    private readonly reporter: SenderReporter,
+  ) {
+    this.batchBytesLimit = opts.maxBatchBytes;
+  }
+
+  /** Requests in flight. */
+  get requestsInFlight(): number {
+    return this.active;
+  }
+
+  /** Called after each accepted event: sends when a batch is full, else makes sure the interval timer runs. */
+  nudge(): void {
+    if (this.queue.readyCount >= this.opts.batchSize || this.queue.readyBytes >= this.batchBytesLimit) this.pump();
+    else this.arm(Date.now() + this.opts.flushIntervalMs);
+  }
+
+  /** Sends everything ready now (and keeps doing so until idle). */
+  flushNow(): void {
+    this.flushRequested = true;
+    this.pump();
+  }
+
+  /** Resolves once nothing is outstanding. */
+  whenIdle(): Promise<void> {
+    if (this.isIdle()) return Promise.resolve();
+    return new Promise((resolve) => this.idleWaiters.push(resolve));
+  }
+
+  /** While closing, the timer keeps the process alive so the drain can finish. */
+  setKeepAlive(on: boolean): void {
+    this.keepAlive = on;
+    if (this.timer) on ? this.timer.ref() : this.timer.unref();
+  }
+
+  stop(): void {
+    this.stopped = true;
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = undefined;
+  }
+
+  private isIdle(): boolean {
+    return this.queue.outstanding === 0 && this.active === 0;
+  }
+
+  private settleIdle(): void {
+    if (!this.isIdle()) return;
+    this.flushRequested = false;
+    const waiters = this.idleWaiters;
+    this.idleWaiters = [];
+    for (const resolve of waiters) resolve();
+  }
+
+  private arm(at: number): void {
+    if (this.stopped) return;
+    if (this.timer && this.timerAt <= at) return;
+    if (this.timer) clearTimeout(this.timer);
+    this.timerAt = at;
+    this.timer = setTimeout(() => {
+      this.timer = undefined;
+      this.flushRequested = true;
+      try {
+        this.pump();
+      } catch (error) {
+        this.reporter.failed(error as Error);
+        this.arm(Date.now() + this.opts.flushIntervalMs);
+      }
+    }, Math.max(0, at - Date.now()));
+    if (!this.keepAlive) this.timer.unref();
+  }
+
+  /** Starts as many requests as allowed and worthwhile. */
+  pump(): void {
+    if (this.stopped) return;
+    const now = Date.now();
+    if (now < this.pauseUntil) {
+      this.arm(this.pauseUntil);
+      return;
+    }
+    while (this.active < this.opts.concurrency) {
+      const q = this.queue;
+      const full = q.readyCount >= this.opts.batchSize || q.readyBytes >= this.batchBytesLimit;
+      const due = q.nextDue !== undefined && q.nextDue <= now;
+      if (!full && !due && !this.flushRequested) break;
+      // Everything handed out is written to the spool first (so its sequence is persisted).
+      this.spool?.writeNow();
+      const batch = q.take(this.opts.batchSize, this.batchBytesLimit, now);
+      if (!batch.length) {
+        this.flushRequested = false;
+        break;
+      }
+      this.send(batch).catch((error: Error) => this.reporter.failed(error));
+    }
+    if (this.queue.outstanding > 0) {
+      const next = this.queue.nextDue;
+      this.arm(Math.min(now + this.opts.flushIntervalMs, next ?? Infinity));
+    }
+    this.settleIdle();
+  }
+
+  private async send(batch: QueuedRecord[]): Promise<void> {
+    this.active++;
+    const result = await sendBulk(this.client, batch.map((r) => r.body), { timeoutMs: this.opts.requestTimeoutMs, gzip: this.opts.gzip });
+    this.active--;
+    const now = Date.now();
+    const q = this.queue;
+    if (result.kind === 'too-large') {
+      if (batch.length === 1) {
+        this.refuse(batch, 413, result.reason);
+      } else {
+        const bytes = batch.reduce((n, r) => n + r.body.length, 0);
+        this.batchBytesLimit = Math.max(1024, Math.floor(bytes / 2));
+        q.requeue(batch);
+      }
+    } else if (result.kind === 'all') {
+      this.retryAll(batch, result.outcome, now);
+    } else {
+      let delivered = 0;
+      let replays = 0;
+      const refused = new Map<string, { status: number; reason: string; records: QueuedRecord[] }>();
+      const retry: QueuedRecord[] = [];
+      let retryOutcome: (ItemOutcome & { kind: 'retry' }) | undefined;
+      result.outcomes.forEach((outcome, i) => {
+        const rec = batch[i]!;
+        if (outcome.kind === 'delivered') {
+          q.settle(rec);
+          delivered++;
+          if (outcome.replay) replays++;
+        } else if (outcome.kind === 'rejected') {
+          const key = `${outcome.status} ${outcome.reason}`;
+          const group = refused.get(key) ?? { status: outcome.status, reason: outcome.reason, records: [] };
+          group.records.push(rec);
+          refused.set(key, group);
+        } else {
+          retry.push(rec);
+          retryOutcome ??= outcome;
+        }
+      });
+      if (delivered) this.reporter.delivered(delivered, replays);
+      for (const group of refused.values()) this.refuse(group.records, group.status, group.reason);
+      if (retry.length && retryOutcome) {
+        if (retry.length === batch.length) this.retryAll(retry, retryOutcome, now);
+        else {
+          this.failures = 0;
+          let maxDelay = 0;
+          for (const rec of retry) {
+            const delay = backoffDelay(rec.attempts + 1, this.opts.retryBaseDelayMs, this.opts.retryMaxDelayMs);
+            maxDelay = Math.max(maxDelay, delay);
+            q.retry(rec, delay, now);
+          }
+          this.reporter.retrying(retry.length, retryOutcome, maxDelay);
+        }
+      } else {
+        this.failures = 0;
+      }
+      if (delivered || refused.size) this.reporter.freed();
+    }
+    this.pump();
+  }
+
+  /** The whole request failed (or every item asks for a retry): back off before the next request. */
+  private retryAll(batch: QueuedRecord[], outcome: ItemOutcome, now: number): void {
+    this.failures++;
+    const delay = backoffDelay(this.failures, this.opts.retryBaseDelayMs, this.opts.retryMaxDelayMs);
+    this.pauseUntil = now + delay;
+    for (const rec of batch) this.queue.retry(rec, delay, now);
+    const retry = outcome.kind === 'retry' ? outcome : { kind: 'retry' as const, status: 'status' in outcome ? outcome.status : 0, reason: 'reason' in outcome ? outcome.reason : 'unknown' };
+    this.reporter.retrying(batch.length, retry, delay);
+  }
+
+  private refuse(records: QueuedRecord[], status: number, reason: string): void {
+    for (const rec of records) this.queue.settle(rec);
+    this.reporter.refused(records, status, reason);
+  }
+}

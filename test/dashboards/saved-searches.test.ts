@@ -1,13 +1,8 @@
-import type { Client } from '@opensearch-project/opensearch';
 import { expect } from '../helpers/chai.js';
-import { testClient } from '../helpers/opensearch.js';
-import { dropNamespace, freshNamespace } from '../helpers/namespace.js';
-import { setupAuditStorage } from '../../src/setup.js';
-import { dataStreamName } from '../../src/template.js';
 import type { AuditDocument } from '../../src/ecs-document.js';
 import { SAVED_SEARCHES, savedSearchId } from '../../src/dashboards/saved-searches.js';
 import { committedObjects, dashboardsLuceneQuery } from './objects.js';
-import { seedNamespace } from './seed.js';
+import { useSeededNamespace } from './seed.js';
 
 /** What each saved search must return, written independently of its Lucene query. */
 const EXPECTED: Record<string, (d: AuditDocument) => boolean> = {
@@ -28,18 +23,9 @@ const EXPECTED: Record<string, (d: AuditDocument) => boolean> = {
 };
 
 describe('saved searches run against the real node (seeded namespace)', () => {
-  let client: Client;
-  let docs: AuditDocument[];
-  const namespace = freshNamespace();
-  const index = dataStreamName(namespace);
+  const seeded = useSeededNamespace();
+  const { index } = seeded;
   const objects = committedObjects();
-
-  before(async () => {
-    client = testClient();
-    await setupAuditStorage(client, { namespace });
-    docs = await seedNamespace(client, namespace);
-  });
-  after(() => dropNamespace(client, namespace));
 
   it('every saved search has an independent expectation here', () => {
     expect(SAVED_SEARCHES.map((s) => s.key).sort()).to.deep.equal(Object.keys(EXPECTED).sort());
@@ -50,13 +36,13 @@ describe('saved searches run against the real node (seeded namespace)', () => {
       const object = objects.find((o) => o.id === savedSearchId(spec.key))!;
       const source = JSON.parse((object.attributes.kibanaSavedObjectMeta as { searchSourceJSON: string }).searchSourceJSON) as { query: { query: string } };
       const sort = (object.attributes.sort as [string, 'asc' | 'desc'][]).map(([field, order]) => ({ [field]: { order } }));
-      const { body } = await client.search({ index, body: { query: dashboardsLuceneQuery(source.query.query), sort, size: 1000, _source: false } });
-      const expected = docs
+      const { body } = await seeded.client.search({ index, body: { query: dashboardsLuceneQuery(source.query.query), sort, size: 1000, _source: false } });
+      const expected = seeded.docs
         .filter(EXPECTED[spec.key]!)
         .sort((a, b) => b['@timestamp'].localeCompare(a['@timestamp']))
         .map((d) => d.event.id);
       expect(expected.length, 'the seed must give this search something to find').to.be.greaterThan(0);
-      if (spec.key !== 'all-events') expect(expected.length, 'the seed must give this search something to leave out').to.be.lessThan(docs.length);
+      if (spec.key !== 'all-events') expect(expected.length, 'the seed must give this search something to leave out').to.be.lessThan(seeded.docs.length);
       expect(body.hits.hits.map((h) => h._id)).to.deep.equal(expected);
     });
   }

@@ -4,6 +4,9 @@ import { ACTIONS, ACTION_INFO, type Action, type ResourceType } from '../../src/
 import { validateEvent, type AuditEventInput } from '../../src/event.js';
 import { toEcsDocument, type AuditDocument } from '../../src/ecs-document.js';
 import { dataStreamName } from '../../src/template.js';
+import { setupAuditStorage } from '../../src/setup.js';
+import { testClient } from '../helpers/opensearch.js';
+import { dropNamespace, freshNamespace } from '../helpers/namespace.js';
 
 const people = [
   { id: 'u-alice', name: 'alice', email: 'alice@example.com', roles: ['site_manager'] },
@@ -56,4 +59,25 @@ export function valueAt(doc: AuditDocument, path: string): unknown {
   let node: unknown = doc;
   for (const part of path.split('.')) node = (node as Record<string, unknown> | undefined)?.[part];
   return node;
+}
+
+/** A suite's own namespace, set up and seeded before its tests and dropped after them. */
+export function useSeededNamespace(): { readonly client: Client; readonly docs: AuditDocument[]; readonly index: string } {
+  const namespace = freshNamespace();
+  const state: { client?: Client; docs?: AuditDocument[] } = {};
+  before(async () => {
+    state.client = testClient();
+    await setupAuditStorage(state.client, { namespace });
+    state.docs = await seedNamespace(state.client, namespace);
+  });
+  after(() => dropNamespace(state.client!, namespace));
+  return {
+    get client() {
+      return state.client!;
+    },
+    get docs() {
+      return state.docs!;
+    },
+    index: dataStreamName(namespace),
+  };
 }

@@ -1,13 +1,8 @@
-import type { Client } from '@opensearch-project/opensearch';
 import { expect } from '../helpers/chai.js';
-import { testClient } from '../helpers/opensearch.js';
-import { dropNamespace, freshNamespace } from '../helpers/namespace.js';
-import { setupAuditStorage } from '../../src/setup.js';
-import { dataStreamName } from '../../src/template.js';
 import type { AuditDocument } from '../../src/ecs-document.js';
 import { VISUALIZATIONS, visualizationId } from '../../src/dashboards/visualizations.js';
 import { committedObjects, dashboardsLuceneQuery } from './objects.js';
-import { seedNamespace, valueAt } from './seed.js';
+import { useSeededNamespace, valueAt } from './seed.js';
 
 interface Agg {
   id: string;
@@ -91,18 +86,9 @@ function expectedRows(docs: AuditDocument[], buckets: Agg[]): Row[] {
 }
 
 describe('visualization aggregations run against the real node (seeded namespace)', () => {
-  let client: Client;
-  let docs: AuditDocument[];
-  const namespace = freshNamespace();
-  const index = dataStreamName(namespace);
+  const seeded = useSeededNamespace();
+  const { index } = seeded;
   const objects = committedObjects();
-
-  before(async () => {
-    client = testClient();
-    await setupAuditStorage(client, { namespace });
-    docs = await seedNamespace(client, namespace);
-  });
-  after(() => dropNamespace(client, namespace));
 
   it('every visualization has an independent expectation here', () => {
     expect(VISUALIZATIONS.map((v) => v.key).sort()).to.deep.equal(Object.keys(EXPECTED_FILTER).sort());
@@ -114,9 +100,9 @@ describe('visualization aggregations run against the real node (seeded namespace
       const state = JSON.parse(object.attributes.visState as string) as { aggs: Agg[] };
       const source = JSON.parse((object.attributes.kibanaSavedObjectMeta as { searchSourceJSON: string }).searchSourceJSON) as { query: { query: string } };
       const buckets = state.aggs.filter((a) => a.schema !== 'metric');
-      const { body } = await client.search({ index, body: { size: 0, query: dashboardsLuceneQuery(source.query.query), aggs: toOpenSearchAggs(state.aggs) as never } });
+      const { body } = await seeded.client.search({ index, body: { size: 0, query: dashboardsLuceneQuery(source.query.query), aggs: toOpenSearchAggs(state.aggs) as never } });
       const actual = rowsFromResponse(body.aggregations as never, buckets.map((b) => b.id));
-      const expected = expectedRows(docs.filter(EXPECTED_FILTER[spec.key]!), buckets);
+      const expected = expectedRows(seeded.docs.filter(EXPECTED_FILTER[spec.key]!), buckets);
       expect(expected.length, 'the seed must give this visualization several buckets').to.be.greaterThan(2);
       expect(actual).to.deep.equal(expected);
     });
@@ -124,6 +110,6 @@ describe('visualization aggregations run against the real node (seeded namespace
 
   it('"top targets" really cuts the list: the seed has more targets than it shows', () => {
     const size = VISUALIZATIONS.find((v) => v.key === 'top-targets')!.aggs.find((a) => a.type === 'terms')!.params;
-    expect(new Set(docs.map((d) => d.audit_trail.resource.target)).size).to.be.greaterThan((size as { size: number }).size);
+    expect(new Set(seeded.docs.map((d) => d.audit_trail.resource.target)).size).to.be.greaterThan((size as { size: number }).size);
   });
 });

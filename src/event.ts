@@ -2,19 +2,11 @@
 import { isIP } from 'node:net';
 import { z } from 'zod';
 import { v7 as uuidv7, validate as isUuid } from 'uuid';
+import { LIMITS } from './event-limits.js';
+import { fastValidateEvent } from './event-fast-path.js';
 import { ACTIONS, ACTOR_TYPES, OUTCOMES, RESOURCE_TYPES, type Action, type ActorType, type Outcome, type ResourceType } from './vocabulary.js';
 
-/** Size limits: an audit event is small; anything bigger is a bug in the caller. */
-export const LIMITS = {
-  shortText: 256,
-  email: 320,
-  target: 1024,
-  userAgent: 2048,
-  reason: 2048,
-  roles: 32,
-  /** Serialised JSON size of `diff` and of `details`, each. */
-  structuredBytes: 64 * 1024,
-} as const;
+export { LIMITS } from './event-limits.js';
 
 /** One changed field: old and new values (secret fields carry hashes instead, see `secret`). */
 export interface DiffEntry {
@@ -139,6 +131,12 @@ function jsonSize(value: unknown): number {
 
 /** Validates and normalises an event; throws AuditValidationError naming every bad field. */
 export function validateEvent(input: unknown): AuditEvent {
+  // Plainly well-formed events (nearly all) take the cheap path; a test holds it equal to the schema.
+  return fastValidateEvent(input) ?? validateEventWithSchema(input);
+}
+
+/** The same validation through the zod schema alone: normalises odd input, names every problem. */
+export function validateEventWithSchema(input: unknown): AuditEvent {
   const parsed = eventSchema.safeParse(input);
   if (!parsed.success) {
     throw new AuditValidationError(

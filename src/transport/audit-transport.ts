@@ -3,7 +3,6 @@ import TransportStream from 'winston-transport';
 import { hostname } from 'node:os';
 import { AuditValidationError, validateEvent } from '../event.js';
 import { toEcsDocument } from '../ecs-document.js';
-import { fastValidateEvent } from './fast-validate.js';
 import { resolveTransportOptions, type AuditTransportOptions, type ResolvedTransportOptions } from './options.js';
 import { SpoolFiles } from './spool-files.js';
 import { DeliveryQueue, type QueuedRecord } from './queue.js';
@@ -121,7 +120,7 @@ export class OpenSearchAuditTransport extends TransportStream {
     }
     let event;
     try {
-      event = fastValidateEvent(info.audit) ?? validateEvent(info.audit);
+      event = validateEvent(info.audit);
     } catch (error) {
       this.counters.invalid++;
       const message = error instanceof AuditValidationError ? error.message : `invalid audit event: ${String(error)}`;

@@ -1,9 +1,10 @@
-// The transport's hot path: a plain-code check for well-formed events that gives what validateEvent gives; anything unusual goes to zod.
+// The validation hot path: a plain-code check for well-formed events that gives what validateEvent gives; anything unusual goes to zod.
 import { isIP } from 'node:net';
 import { regexes } from 'zod';
 import { v7 as uuidv7, validate as isUuid } from 'uuid';
-import { LIMITS, type AuditEvent } from '../event.js';
-import { ACTIONS, ACTOR_TYPES, OUTCOMES, RESOURCE_TYPES, type Action, type ActorType, type Outcome, type ResourceType } from '../vocabulary.js';
+import { LIMITS } from './event-limits.js';
+import type { AuditEvent } from './event.js';
+import { ACTIONS, ACTOR_TYPES, OUTCOMES, RESOURCE_TYPES, type Action, type ActorType, type Outcome, type ResourceType } from './vocabulary.js';
 
 const actions = new Set<string>(ACTIONS);
 const actorTypes = new Set<string>(ACTOR_TYPES);
@@ -32,8 +33,8 @@ function toDate(value: unknown): Date | undefined {
 }
 
 /**
- * The validated event when `input` is plainly well formed, else undefined (then call
- * `validateEvent`, which normalises odd input or names every problem). A unit test holds the two equal.
+ * The validated event when `input` is plainly well formed, else undefined (then
+ * `validateEventWithSchema`, which normalises odd input or names every problem). A unit test holds the two equal.
  */
 export function fastValidateEvent(input: unknown): AuditEvent | undefined {
   if (!isObject(input)) return undefined;

@@ -5,6 +5,7 @@ import { chmod, cp, mkdir, readdir, readFile, rename, rm, writeFile } from 'node
 import { connect } from 'node:net';
 import { homedir } from 'node:os';
 import { dirname, join } from 'node:path';
+import { pidAlive } from '../process-alive.js';
 
 /** Thrown for every launcher failure; the message says what to do about it. */
 export class LauncherError extends Error {
@@ -276,11 +277,3 @@ export async function withLock<T>(file: string, timeoutMs: number, fn: () => Pro
   }
 }
 
-function pidAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (e) {
-    return (e as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}

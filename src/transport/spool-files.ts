@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { ConfigurationError } from '../errors.js';
 import { decodeRecords, encodeHeader, type DecodeResult } from './record-codec.js';
 import { newProducerId, type SyncPolicy } from './options.js';
+import { pidAlive } from '../process-alive.js';
 
 const SEGMENT = /^segment-(\d{12})\.spool$/;
 const segmentName = (id: number) => `segment-${String(id).padStart(12, '0')}.spool`;
@@ -24,14 +25,6 @@ export interface SpoolListener {
   writeFailed(error: Error, lostCold: number): void;
 }
 
-function pidAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
 
 /** One process per spool directory: take its lock, or say who holds it. */
 function takeLock(path: string): void {

@@ -1,10 +1,8 @@
-import type { Client } from '@opensearch-project/opensearch';
 import { expect } from '../helpers/chai.js';
-import { testClient, testOpenSearchUrl } from '../helpers/opensearch.js';
-import { dropNamespace, freshNamespace } from '../helpers/namespace.js';
+import { testOpenSearchUrl } from '../helpers/opensearch.js';
+import { useAuditNamespace } from '../helpers/namespace.js';
 import { storedDocuments } from '../helpers/documents.js';
 import { sampleEvent } from '../helpers/events.js';
-import { setupAuditStorage } from '../../src/setup.js';
 import { createAuditLogger, type AuditRecord } from '../../src/app/audit-logger.js';
 import { AuditValidationError } from '../../src/event.js';
 import { ConfigurationError } from '../../src/errors.js';
@@ -18,13 +16,8 @@ const typed: AuditRecord[] = [
 ];
 
 describe('createAuditLogger: the typed audit API', () => {
-  let client: Client;
-  const namespace = freshNamespace();
-  before(async () => {
-    client = testClient();
-    await setupAuditStorage(client, { namespace });
-  });
-  after(() => dropNamespace(client, namespace));
+  const ns = useAuditNamespace();
+  const { namespace } = ns;
 
   describe('recording', () => {
     it('records an event in one call, returns its id, and delivers it on close', async () => {
@@ -32,7 +25,7 @@ describe('createAuditLogger: the typed audit API', () => {
       const id = audit.record(sampleEvent({ id: undefined, outcome: 'failure', reason: 'quota exceeded' }));
       await audit.close();
       expect(audit.stats()).to.include({ accepted: 1, delivered: 1, invalid: 0 });
-      const [doc] = await storedDocuments(client, namespace, { term: { 'event.id': id } });
+      const [doc] = await storedDocuments(ns.client, namespace, { term: { 'event.id': id } });
       expect(doc?.event).to.include({ id, action: 'create', outcome: 'failure', reason: 'quota exceeded' });
       expect(doc?.log).to.deep.equal({ level: 'warn' });
       expect(doc?.audit_trail.producer).to.equal('typed-api-test');
@@ -57,7 +50,7 @@ describe('createAuditLogger: the typed audit API', () => {
       const off = createAuditLogger({ node: testOpenSearchUrl(), namespace, serviceName: 'redact-off', redact: false });
       off.record(sampleEvent({ id: undefined, details: { authorization: 'Bearer visible-on-purpose' } }));
       await Promise.all([masked.close(), custom.close(), off.close()]);
-      const docs = await storedDocuments(client, namespace, { terms: { 'service.name': ['redact-default', 'redact-custom', 'redact-off'] } });
+      const docs = await storedDocuments(ns.client, namespace, { terms: { 'service.name': ['redact-default', 'redact-custom', 'redact-off'] } });
       const by = Object.fromEntries(docs.map((d) => [d.service.name, d]));
       expect(by['redact-default']?.audit_trail.details).to.deep.equal({ authorization: '[REDACTED]' });
       expect(by['redact-custom']?.message).to.equal('rewritten');

@@ -1,11 +1,10 @@
 import winston from 'winston';
 import type { Client } from '@opensearch-project/opensearch';
 import { expect } from '../helpers/chai.js';
-import { testClient, testOpenSearchUrl } from '../helpers/opensearch.js';
-import { dropNamespace, freshNamespace } from '../helpers/namespace.js';
+import { testOpenSearchUrl } from '../helpers/opensearch.js';
+import { useAuditNamespace } from '../helpers/namespace.js';
 import { storedDocuments } from '../helpers/documents.js';
 import { sampleEvent } from '../helpers/events.js';
-import { setupAuditStorage } from '../../src/setup.js';
 import { dataStreamName } from '../../src/template.js';
 import { createRedactor, REDACTED } from '../../src/app/redact.js';
 import { createAuditLogger } from '../../src/app/audit-logger.js';
@@ -63,13 +62,8 @@ describe('redaction', () => {
   });
 
   describe('secrets in headers, details and diffs never reach the index', () => {
-    let client: Client;
-    const namespace = freshNamespace();
-    before(async () => {
-      client = testClient();
-      await setupAuditStorage(client, { namespace });
-    });
-    after(() => dropNamespace(client, namespace));
+    const ns = useAuditNamespace();
+    const { namespace } = ns;
 
     it('through createAuditLogger (default redactor plus configured keys/paths) and plain winston metadata', async () => {
       const audit = createAuditLogger({ node: testOpenSearchUrl(), namespace, redact: { keys: ['x-api-key'], paths: ['audit_trail.details.card'] } });
@@ -83,10 +77,10 @@ describe('redaction', () => {
       logger.info('plain winston', { audit: sampleEvent({ id: undefined, action: 'login' }), http_headers: { 'set-cookie': [`sid=${SECRET}`], Authorization: `Bearer ${SECRET}` } });
       await audit.close();
 
-      const docs = await storedDocuments(client, namespace);
+      const docs = await storedDocuments(ns.client, namespace);
       expect(docs).to.have.length(2);
       expect(JSON.stringify(docs)).to.not.include(SECRET);
-      expect(await searchHits(client, namespace, `Basic ${SECRET}`)).to.equal(0);
+      expect(await searchHits(ns.client, namespace, `Basic ${SECRET}`)).to.equal(0);
       // what is not secret is kept
       const recorded = docs.find((d) => d.event.action === 'create');
       expect(recorded?.audit_trail.diff.plan).to.deep.equal({ old: 'free', new: 'pro' });
@@ -98,9 +92,9 @@ describe('redaction', () => {
       const logger = winston.createLogger({ transports: [transport] });
       logger.info('unredacted', { audit: sampleEvent({ id: undefined, details: { headers: { authorization: `Bearer ${SECRET}-control` } } }) });
       await new Promise<void>((resolve) => { logger.on('finish', () => resolve()); logger.end(); });
-      const docs = await storedDocuments(client, namespace);
+      const docs = await storedDocuments(ns.client, namespace);
       expect(JSON.stringify(docs)).to.include(`${SECRET}-control`);
-      expect(await searchHits(client, namespace, `Bearer ${SECRET}-control`)).to.equal(1);
+      expect(await searchHits(ns.client, namespace, `Bearer ${SECRET}-control`)).to.equal(1);
     });
   });
 });

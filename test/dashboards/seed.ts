@@ -4,9 +4,7 @@ import { ACTIONS, ACTION_INFO, type Action, type ResourceType } from '../../src/
 import { validateEvent, type AuditEventInput } from '../../src/event.js';
 import { toEcsDocument, type AuditDocument } from '../../src/ecs-document.js';
 import { dataStreamName } from '../../src/template.js';
-import { setupAuditStorage } from '../../src/setup.js';
-import { testClient } from '../helpers/opensearch.js';
-import { dropNamespace, freshNamespace } from '../helpers/namespace.js';
+import { useAuditNamespace } from '../helpers/namespace.js';
 
 const people = [
   { id: 'u-alice', name: 'alice', email: 'alice@example.com', roles: ['site_manager'] },
@@ -63,21 +61,18 @@ export function valueAt(doc: AuditDocument, path: string): unknown {
 
 /** A suite's own namespace, set up and seeded before its tests and dropped after them. */
 export function useSeededNamespace(): { readonly client: Client; readonly docs: AuditDocument[]; readonly index: string } {
-  const namespace = freshNamespace();
-  const state: { client?: Client; docs?: AuditDocument[] } = {};
+  const ns = useAuditNamespace();
+  let docs: AuditDocument[] | undefined;
   before(async () => {
-    state.client = testClient();
-    await setupAuditStorage(state.client, { namespace });
-    state.docs = await seedNamespace(state.client, namespace);
+    docs = await seedNamespace(ns.client, ns.namespace);
   });
-  after(() => dropNamespace(state.client!, namespace));
   return {
     get client() {
-      return state.client!;
+      return ns.client;
     },
     get docs() {
-      return state.docs!;
+      return docs!;
     },
-    index: dataStreamName(namespace),
+    index: ns.index,
   };
 }

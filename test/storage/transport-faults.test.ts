@@ -7,7 +7,7 @@ import winston from 'winston';
 import { Client } from '@opensearch-project/opensearch';
 import { expect } from '../helpers/chai.js';
 import { testClient, testOpenSearchUrl } from '../helpers/opensearch.js';
-import { dropNamespace, freshNamespace } from '../helpers/namespace.js';
+import { dropNamespace, freshNamespace, useAuditNamespace } from '../helpers/namespace.js';
 import { sampleEvent } from '../helpers/events.js';
 import { FaultProxy, type Fault } from '../helpers/fault-proxy.js';
 import { deliveryReport } from '../helpers/delivery-check.js';
@@ -99,9 +99,7 @@ describe('transport under faults (real OpenSearch)', function () {
   });
 
   describe('gzip request bodies', () => {
-    const namespace = freshNamespace();
-    before(() => setupAuditStorage(client, { namespace }));
-    after(() => dropNamespace(client, namespace));
+    const { namespace } = useAuditNamespace(() => client);
 
     it('delivers compressed batches exactly once', async () => {
       const transport = new OpenSearchAuditTransport({ ...FAST, client, namespace, gzip: true, concurrency: 3 });
@@ -112,9 +110,7 @@ describe('transport under faults (real OpenSearch)', function () {
   });
 
   describe('a mapping error in one event of a batch', () => {
-    const namespace = freshNamespace();
-    before(() => setupAuditStorage(client, { namespace }));
-    after(() => dropNamespace(client, namespace));
+    const { namespace } = useAuditNamespace(() => client);
 
     it('dead-letters only that event, with reason and document; the others are indexed once', async () => {
       const spoolDir = tempSpool();
@@ -140,9 +136,7 @@ describe('transport under faults (real OpenSearch)', function () {
   });
 
   describe('the producing process SIGKILLed mid-stream and restarted on its spool', () => {
-    const namespace = freshNamespace();
-    before(() => setupAuditStorage(client, { namespace }));
-    after(() => dropNamespace(client, namespace));
+    const { namespace } = useAuditNamespace(() => client);
 
     const script = join(process.cwd(), 'test', 'helpers', 'spool-producer.ts');
 
@@ -185,9 +179,7 @@ describe('transport under faults (real OpenSearch)', function () {
   });
 
   describe('a corrupted and a truncated spool segment', () => {
-    const namespace = freshNamespace();
-    before(() => setupAuditStorage(client, { namespace }));
-    after(() => dropNamespace(client, namespace));
+    const { namespace } = useAuditNamespace(() => client);
 
     it('skips only the damaged records, reports them and delivers the rest once', async () => {
       const spoolDir = tempSpool();

@@ -8,12 +8,12 @@ import TransportStream from 'winston-transport';
 import { v7 as uuidv7 } from 'uuid';
 import { Client } from '@opensearch-project/opensearch';
 import { OpenSearchAuditTransport } from '../src/transport/audit-transport.js';
-import { setupAuditStorage } from '../src/setup.js';
-import { dataStreamName } from '../src/template.js';
-import { validateEvent, type AuditEventInput } from '../src/event.js';
-import { toEcsDocument } from '../src/ecs-document.js';
-import { startNode, stopNode } from '../src/opensearch/launcher.js';
-import { ACTIONS, RESOURCE_TYPES } from '../src/vocabulary.js';
+import { setupAuditStorage } from '../src/storage/setup.js';
+import { dataStreamName } from '../src/storage/template.js';
+import { validateEvent, type AuditEventInput } from '../src/model/event.js';
+import { toEcsDocument } from '../src/model/ecs-document.js';
+import { startNode, stopNode } from '../src/dev/opensearch/launcher.js';
+import { ACTIONS, RESOURCE_TYPES } from '../src/model/vocabulary.js';
 
 export type Contender = 'ours' | 'winston-opensearch' | 'noop' | 'bulk-helper';
 

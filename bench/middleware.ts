@@ -2,11 +2,11 @@
 import type { AddressInfo } from 'node:net';
 import express, { type Express } from 'express';
 import { Client } from '@opensearch-project/opensearch';
-import { ensureOpenSearch } from '../src/opensearch/launcher.js';
-import { setupAuditStorage } from '../src/setup.js';
-import { dataStreamName } from '../src/template.js';
-import { auditTrail } from '../src/app/middleware.js';
-import { createAuditLogger, type AuditSink } from '../src/app/audit-logger.js';
+import { ensureOpenSearch } from '../src/dev/opensearch/launcher.js';
+import { setupAuditStorage } from '../src/storage/setup.js';
+import { dataStreamName } from '../src/storage/template.js';
+import { auditTrail } from '../src/recorder/middleware.js';
+import { createAuditLogger, type AuditSink } from '../src/recorder/audit-logger.js';
 
 const REQUESTS = Number(process.env.BENCH_REQUESTS ?? 5000);
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 16);

@@ -3,7 +3,7 @@
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { startNode, stopNode } from '../src/opensearch/launcher.js';
+import { startNode, stopNode } from '../src/dev/opensearch/launcher.js';
 import { runContender, type Contender, type RunResult } from './contenders.js';
 
 const BENCH_PORT = 9242;

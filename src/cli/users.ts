@@ -1,8 +1,8 @@
 // `npm run users -- add NAME --role ROLE | reset NAME [--role ROLE] | list`: manage the web view's local users.
 import { parseArgs } from 'node:util';
-import { openWebDatabase } from '../auth/data.js';
-import { UserError, UserStore, generatePassword } from '../auth/users.js';
-import { ROLES, type Role } from '../vocabulary.js';
+import { openWebDatabase } from '../web/auth/data.js';
+import { UserError, UserStore, generatePassword } from '../web/auth/users.js';
+import { ROLES, type Role } from '../model/vocabulary.js';
 
 const USAGE = `usage: npm run users -- <command>
   add NAME --role ROLE [--password-stdin]   add a user (roles: ${ROLES.join(', ')}); prints a new random password once

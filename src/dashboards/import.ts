@@ -1,5 +1,5 @@
 // Imports the saved objects into a Dashboards instance through its saved-objects import API.
-import { ConfigurationError } from '../errors.js';
+import { ConfigurationError } from '../model/errors.js';
 
 /** Options of {@link importSavedObjects}. */
 export interface ImportOptions {

@@ -1,6 +1,6 @@
 // The index-pattern saved object for the audit data streams, its field list derived from the vocabulary's FIELDS.
-import { FIELDS, type FieldKind, type FieldSpec as VocabularyField } from '../vocabulary.js';
-import { INDEX_PATTERN } from '../template.js';
+import { FIELDS, type FieldKind, type FieldSpec as VocabularyField } from '../model/vocabulary.js';
+import { INDEX_PATTERN } from '../storage/template.js';
 import { ID_PREFIX, MIGRATION_VERSION, type SavedObject } from './saved-object.js';
 
 /** Stable id of the index pattern, so re-importing overwrites it. */
@@ -66,7 +66,7 @@ export function indexPatternFields(fields: readonly VocabularyField[] = FIELDS):
   for (const f of fields) {
     out.push(field(f.name, f.kind));
     for (const sub of f.subfields ?? []) {
-      // Sub-field kinds as the template maps them (src/template.ts fieldMapping): wildcard, or text as match_only_text.
+      // Sub-field kinds as the template maps them (src/storage/template.ts fieldMapping): wildcard, or text as match_only_text.
       out.push(field(`${f.name}.${sub}`, sub === 'wildcard' ? 'wildcard' : 'match_only_text', f.name));
     }
   }

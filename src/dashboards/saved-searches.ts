@@ -1,5 +1,5 @@
 // The saved searches, declared once as data (id, title, question, Lucene query, columns) and built into saved objects.
-import { ACTIONS, ACTION_INFO, AUDIT_ROLES, type Action, type FieldName, type ResourceType } from '../vocabulary.js';
+import { ACTIONS, ACTION_INFO, AUDIT_ROLES, type Action, type FieldName, type ResourceType } from '../model/vocabulary.js';
 import { INDEX_PATTERN_ID, TIME_FIELD } from './index-pattern.js';
 import { ID_PREFIX, MIGRATION_VERSION, indexPatternReference, searchSourceJSON, type SavedObject } from './saved-object.js';
 

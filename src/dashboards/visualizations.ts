@@ -1,5 +1,5 @@
 // The visualizations (actions over time, top users, top targets, failures over time), declared as data and built.
-import { ACTIONS, type FieldName } from '../vocabulary.js';
+import { ACTIONS, type FieldName } from '../model/vocabulary.js';
 import { INDEX_PATTERN_ID, TIME_FIELD } from './index-pattern.js';
 import { ID_PREFIX, MIGRATION_VERSION, indexPatternReference, searchSourceJSON, type SavedObject } from './saved-object.js';
 

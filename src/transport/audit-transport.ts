@@ -1,8 +1,8 @@
 // The winston transport: validates and shapes `info.audit` events, then hands them to the queue, spool and sender.
 import TransportStream from 'winston-transport';
 import { hostname } from 'node:os';
-import { AuditValidationError, validateEvent } from '../event.js';
-import { toEcsDocument } from '../ecs-document.js';
+import { AuditValidationError, validateEvent } from '../model/event.js';
+import { toEcsDocument } from '../model/ecs-document.js';
 import { resolveTransportOptions, type AuditTransportOptions, type ResolvedTransportOptions } from './options.js';
 import { SpoolFiles } from './spool-files.js';
 import { DeliveryQueue, type QueuedRecord } from './queue.js';

@@ -3,9 +3,9 @@ import { hostname } from 'node:os';
 import { randomBytes } from 'node:crypto';
 import { resolve } from 'node:path';
 import { Client } from '@opensearch-project/opensearch';
-import { ConfigurationError } from '../errors.js';
-import { dataStreamName } from '../template.js';
-import type { AuditDocument } from '../ecs-document.js';
+import { ConfigurationError } from '../model/errors.js';
+import { dataStreamName } from '../storage/template.js';
+import type { AuditDocument } from '../model/ecs-document.js';
 
 /** What happens to a new event when the memory cap is reached. */
 export type OverflowPolicy = 'spool' | 'block' | 'drop-newest';

@@ -4,10 +4,10 @@ import {
 } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { ConfigurationError } from '../errors.js';
+import { ConfigurationError } from '../model/errors.js';
 import { decodeRecords, encodeHeader, type DecodeResult } from './record-codec.js';
 import { newProducerId, type SyncPolicy } from './options.js';
-import { pidAlive } from '../process-alive.js';
+import { pidAlive } from './process-alive.js';
 
 const SEGMENT = /^segment-(\d{12})\.spool$/;
 const segmentName = (id: number) => `segment-${String(id).padStart(12, '0')}.spool`;

@@ -1,11 +1,11 @@
 // Manage > Audit: the list with filters and paging, one event, and the export; all behind the role middleware.
 import { Router, type Request, type Response } from 'express';
 import type { Client } from '@opensearch-project/opensearch';
-import { encodeCursor, getEvent, listEvents, type ListResult } from '../query.js';
-import { streamEvents } from '../query-stream.js';
-import { formatQuery } from '../query-syntax.js';
-import { ACTIONS, ACTION_INFO, OUTCOMES, RESOURCE_TYPES, AUDIT_ROLES } from '../vocabulary.js';
-import type { UserStore } from '../auth/users.js';
+import { encodeCursor, getEvent, listEvents, type ListResult } from '../query/list.js';
+import { streamEvents } from '../query/export-stream.js';
+import { formatQuery } from '../query/syntax.js';
+import { ACTIONS, ACTION_INFO, OUTCOMES, RESOURCE_TYPES, AUDIT_ROLES } from '../model/vocabulary.js';
+import type { UserStore } from './auth/users.js';
 import { requireRole } from './require-role.js';
 import { RANGE_PRESETS, filterSearch, parsePageParams, type ParsedPage } from './filter-params.js';
 import { rowView } from './view-model.js';

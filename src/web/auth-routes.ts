@@ -1,8 +1,8 @@
 // Sign-in (rate-limited, CSRF-checked, session regenerated) and sign-out.
 import { Router, type Request, type RequestHandler, type Response } from 'express';
 import { rateLimit } from 'express-rate-limit';
-import type { UserStore } from '../auth/users.js';
-import { SESSION_COOKIE } from '../auth/session.js';
+import type { UserStore } from './auth/users.js';
+import { SESSION_COOKIE } from './auth/session.js';
 
 export interface LoginLimit {
   /** Window in ms. Default 15 minutes. */

@@ -1,6 +1,6 @@
 // Demo users for `npm start`: one per role, random passwords, created once, never in production mode.
-import type { Role } from '../vocabulary.js';
-import { UserStore, generatePassword } from '../auth/users.js';
+import type { Role } from '../model/vocabulary.js';
+import { UserStore, generatePassword } from './auth/users.js';
 
 /** Names match the demo data's people (alice manages the site, carol audits, bob is a member). */
 export const DEMO_ACCOUNTS: readonly { username: string; role: Role }[] = [

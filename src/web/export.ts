@@ -1,8 +1,8 @@
 // Streams the current filter as CSV or NDJSON: no row cap, one batch in memory, formula injection neutralised.
 import type { Response } from 'express';
-import type { AuditRow } from '../query.js';
-import { formatQuery } from '../query-syntax.js';
-import type { AuditFilter } from '../query.js';
+import type { AuditRow } from '../query/list.js';
+import { formatQuery } from '../query/syntax.js';
+import type { AuditFilter } from '../query/list.js';
 import { redactDocument } from './view-model.js';
 
 export const EXPORT_FORMATS = ['csv', 'ndjson'] as const;

@@ -1,7 +1,7 @@
 // The page's URL parameters ↔ the query module's filter, through the one query-syntax parser.
-import type { AuditFilter, Cursor } from '../query.js';
-import { decodeCursor } from '../query.js';
-import { QuerySyntaxError, addTerm, checkRange, combineFilters, parseQuery } from '../query-syntax.js';
+import type { AuditFilter, Cursor } from '../query/list.js';
+import { decodeCursor } from '../query/list.js';
+import { QuerySyntaxError, addTerm, checkRange, combineFilters, parseQuery } from '../query/syntax.js';
 
 /** Time-range presets offered beside from/to. */
 export const RANGE_PRESETS = [

@@ -1,7 +1,7 @@
 // The one access rule of the web view: signed in, and holding one of the allowed roles.
 import type { RequestHandler } from 'express';
-import type { Role } from '../vocabulary.js';
-import type { UserStore } from '../auth/users.js';
+import type { Role } from '../model/vocabulary.js';
+import type { UserStore } from './auth/users.js';
 
 /**
  * Anonymous → 303 to the sign-in page (coming back afterwards); signed in without an allowed role → 403 page

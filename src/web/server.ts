@@ -2,10 +2,10 @@
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Client } from '@opensearch-project/opensearch';
-import { defaultDataDir, openWebDatabase } from '../auth/data.js';
-import { loadSessionSecret } from '../auth/session.js';
-import { UserStore } from '../auth/users.js';
-import { createWebApp, type WebAppOptions } from './app.js';
+import { defaultDataDir, openWebDatabase } from './auth/data.js';
+import { loadSessionSecret } from './auth/session.js';
+import { UserStore } from './auth/users.js';
+import { createWebApp, type WebAppOptions } from './web-app.js';
 
 export interface WebServerOptions extends Partial<Omit<WebAppOptions, 'client'>> {
   client: Client;

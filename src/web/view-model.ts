@@ -1,5 +1,5 @@
 // Turns query rows into what the templates show: times local + exact UTC, readable diffs, secrets hidden.
-import type { AuditRow } from '../query.js';
+import type { AuditRow } from '../query/list.js';
 
 export interface DiffLine {
   field: string;

@@ -6,7 +6,7 @@ import type { AddressInfo } from 'node:net';
 import { expect } from '../helpers/chai.js';
 import { importSavedObjects, DashboardsImportError } from '../../src/dashboards/import.js';
 import { importDashboardsFile } from '../../src/cli/dashboards.js';
-import { ConfigurationError } from '../../src/errors.js';
+import { ConfigurationError } from '../../src/model/errors.js';
 import { committedNdjson } from './objects.js';
 
 interface Captured {

@@ -1,6 +1,6 @@
 // Test helpers: the committed saved objects, parsed, and lookups into the index template.
 import { readFileSync } from 'node:fs';
-import { buildIndexTemplate } from '../../src/template.js';
+import { buildIndexTemplate } from '../../src/storage/template.js';
 import { DASHBOARDS_FILE } from '../../src/dashboards/ndjson.js';
 
 export interface ParsedObject {

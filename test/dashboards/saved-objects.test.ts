@@ -1,7 +1,7 @@
 import { expect } from '../helpers/chai.js';
 import { committedNdjson, committedObjects, luceneFields, templateFieldTypes, type ParsedObject } from './objects.js';
-import { ACTIONS } from '../../src/vocabulary.js';
-import { INDEX_PATTERN } from '../../src/template.js';
+import { ACTIONS } from '../../src/model/vocabulary.js';
+import { INDEX_PATTERN } from '../../src/storage/template.js';
 import { SAVED_SEARCHES, savedSearchId } from '../../src/dashboards/saved-searches.js';
 import { VISUALIZATIONS, visualizationId } from '../../src/dashboards/visualizations.js';
 import { DASHBOARD_ID } from '../../src/dashboards/dashboard.js';

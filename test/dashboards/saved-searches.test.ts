@@ -1,5 +1,5 @@
 import { expect } from '../helpers/chai.js';
-import type { AuditDocument } from '../../src/ecs-document.js';
+import type { AuditDocument } from '../../src/model/ecs-document.js';
 import { SAVED_SEARCHES, savedSearchId } from '../../src/dashboards/saved-searches.js';
 import { committedObjects, dashboardsLuceneQuery } from './objects.js';
 import { useSeededNamespace } from './seed.js';

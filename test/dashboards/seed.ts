@@ -1,9 +1,9 @@
 // Known audit events for the Dashboards tests, written straight into a namespace with the bulk API.
 import type { Client } from '@opensearch-project/opensearch';
-import { ACTIONS, ACTION_INFO, type Action, type ResourceType } from '../../src/vocabulary.js';
-import { validateEvent, type AuditEventInput } from '../../src/event.js';
-import { toEcsDocument, type AuditDocument } from '../../src/ecs-document.js';
-import { dataStreamName } from '../../src/template.js';
+import { ACTIONS, ACTION_INFO, type Action, type ResourceType } from '../../src/model/vocabulary.js';
+import { validateEvent, type AuditEventInput } from '../../src/model/event.js';
+import { toEcsDocument, type AuditDocument } from '../../src/model/ecs-document.js';
+import { dataStreamName } from '../../src/storage/template.js';
 import { useAuditNamespace } from '../helpers/namespace.js';
 
 const people = [

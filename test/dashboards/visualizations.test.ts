@@ -1,5 +1,5 @@
 import { expect } from '../helpers/chai.js';
-import type { AuditDocument } from '../../src/ecs-document.js';
+import type { AuditDocument } from '../../src/model/ecs-document.js';
 import { VISUALIZATIONS, visualizationId } from '../../src/dashboards/visualizations.js';
 import { committedObjects, dashboardsLuceneQuery } from './objects.js';
 import { useSeededNamespace, valueAt } from './seed.js';

@@ -1,5 +1,5 @@
 // Sample audit events for tests.
-import type { AuditEventInput } from '../../src/event.js';
+import type { AuditEventInput } from '../../src/model/event.js';
 
 /** A complete, valid event; override any part. */
 export function sampleEvent(overrides: Partial<AuditEventInput> = {}): AuditEventInput {

@@ -1,8 +1,8 @@
 // A data stream namespace of its own for each suite, set up before it and removed afterwards.
 import { randomBytes } from 'node:crypto';
 import type { Client } from '@opensearch-project/opensearch';
-import { dataStreamName } from '../../src/template.js';
-import { setupAuditStorage } from '../../src/setup.js';
+import { dataStreamName } from '../../src/storage/template.js';
+import { setupAuditStorage } from '../../src/storage/setup.js';
 import { testClient } from './opensearch.js';
 
 /** A fresh namespace such as `t_1a2b3c4d`. */

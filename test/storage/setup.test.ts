@@ -3,11 +3,11 @@ import { expect } from '../helpers/chai.js';
 import { testClient } from '../helpers/opensearch.js';
 import { dropNamespace, freshNamespace } from '../helpers/namespace.js';
 import { sampleEvent } from '../helpers/events.js';
-import { setupAuditStorage, installedTemplateVersion } from '../../src/setup.js';
-import { buildIndexTemplate, buildMappingProperties, dataStreamName, INDEX_TEMPLATE_NAME } from '../../src/template.js';
-import { validateEvent } from '../../src/event.js';
-import { toEcsDocument } from '../../src/ecs-document.js';
-import { ACTIONS, TEMPLATE_VERSION } from '../../src/vocabulary.js';
+import { setupAuditStorage, installedTemplateVersion } from '../../src/storage/setup.js';
+import { buildIndexTemplate, buildMappingProperties, dataStreamName, INDEX_TEMPLATE_NAME } from '../../src/storage/template.js';
+import { validateEvent } from '../../src/model/event.js';
+import { toEcsDocument } from '../../src/model/ecs-document.js';
+import { ACTIONS, TEMPLATE_VERSION } from '../../src/model/vocabulary.js';
 
 describe('storage set-up (real OpenSearch)', () => {
   let client: Client;

@@ -3,10 +3,10 @@ import { Client as OpenSearchClient } from '@opensearch-project/opensearch';
 import { expect } from '../helpers/chai.js';
 import { testClient } from '../helpers/opensearch.js';
 import { dropNamespace, freshNamespace } from '../helpers/namespace.js';
-import { dataStreamName } from '../../src/template.js';
+import { dataStreamName } from '../../src/storage/template.js';
 import { AUDIT_PATHS } from '../../src/web/audit-routes.js';
-import { ROLES, type Role } from '../../src/vocabulary.js';
-import type { AuditEvent } from '../../src/event.js';
+import { ROLES, type Role } from '../../src/model/vocabulary.js';
+import type { AuditEvent } from '../../src/model/event.js';
 import { ACCOUNTS, HttpSession, PASSWORD, seedEvents, startHarness, type Harness } from './harness.js';
 import { NOW, knownEvents } from './known-events.js';
 

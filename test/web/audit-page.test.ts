@@ -4,10 +4,10 @@ import type { BrowserContext, Page } from 'playwright-core';
 import { expect } from '../helpers/chai.js';
 import { testClient } from '../helpers/opensearch.js';
 import { dropNamespace, freshNamespace } from '../helpers/namespace.js';
-import { dataStreamName } from '../../src/template.js';
-import type { AuditEvent } from '../../src/event.js';
-import type { AuditFilter } from '../../src/query.js';
-import { parseQuery } from '../../src/query-syntax.js';
+import { dataStreamName } from '../../src/storage/template.js';
+import type { AuditEvent } from '../../src/model/event.js';
+import type { AuditFilter } from '../../src/query/list.js';
+import { parseQuery } from '../../src/query/syntax.js';
 import { PASSWORD, launchBrowser, seedEvents, startHarness, type Harness } from './harness.js';
 import { NOW, SECRET_NEW, SECRET_OLD, XSS_NAME, XSS_TARGET, expectedIds, knownEvents } from './known-events.js';
 

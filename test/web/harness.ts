@@ -5,14 +5,14 @@ import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import type { Client } from '@opensearch-project/opensearch';
 import { chromium, type BrowserContext } from 'playwright-core';
-import { validateEvent, type AuditEvent, type AuditEventInput } from '../../src/event.js';
-import { toEcsDocument } from '../../src/ecs-document.js';
-import { setupAuditStorage } from '../../src/setup.js';
-import { dataStreamName } from '../../src/template.js';
-import { openWebDatabase } from '../../src/auth/data.js';
-import { UserStore } from '../../src/auth/users.js';
+import { validateEvent, type AuditEvent, type AuditEventInput } from '../../src/model/event.js';
+import { toEcsDocument } from '../../src/model/ecs-document.js';
+import { setupAuditStorage } from '../../src/storage/setup.js';
+import { dataStreamName } from '../../src/storage/template.js';
+import { openWebDatabase } from '../../src/web/auth/data.js';
+import { UserStore } from '../../src/web/auth/users.js';
 import { startWebServer, type WebServer, type WebServerOptions } from '../../src/web/server.js';
-import type { Role } from '../../src/vocabulary.js';
+import type { Role } from '../../src/model/vocabulary.js';
 
 export const PASSWORD = 'correct horse battery staple';
 /** One signed-up user per role. */

@@ -1,7 +1,7 @@
 // The known events the web tests seed: plain ones over every action, plus a diff, XSS payloads and formula cells.
-import type { AuditEvent, AuditEventInput } from '../../src/event.js';
-import type { AuditFilter } from '../../src/query.js';
-import { ACTIONS, type ResourceType } from '../../src/vocabulary.js';
+import type { AuditEvent, AuditEventInput } from '../../src/model/event.js';
+import type { AuditFilter } from '../../src/query/list.js';
+import { ACTIONS, type ResourceType } from '../../src/model/vocabulary.js';
 
 /** Events are 10 minutes apart from here; the app's clock is 30 minutes after the newest. */
 export const BASE = Date.parse('2026-11-20T08:00:00Z');

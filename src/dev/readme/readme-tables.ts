@@ -1,0 +1,43 @@
+// Generates the README's tables (fields, actions) from the vocabulary, between marker comments.
+import { ACTIONS, ACTION_INFO, FIELDS, RESOURCE_TYPES } from '../../model/vocabulary.js';
+import { fieldMapping } from '../../storage/template.js';
+import { savedSearchTable } from '../../dashboards/readme.js';
+
+/** The field table: name, OpenSearch type (with sub-fields), ECS or custom, meaning. */
+export function fieldTable(): string {
+  const lines = ['| field | type | ECS | meaning |', '|---|---|---|---|'];
+  for (const field of FIELDS) {
+    const mapping = fieldMapping(field);
+    const sub = Object.keys((mapping.fields as Record<string, unknown> | undefined) ?? {});
+    const type = sub.length ? `${field.kind} (+ ${sub.map((s) => `.${s}`).join(', ')})` : field.kind;
+    lines.push(`| \`${field.name}\` | ${type} | ${field.ecs ? 'yes' : 'custom'} | ${field.description} |`);
+  }
+  return lines.join('\n');
+}
+
+/** The action table: action, meaning, ECS category and type. */
+export function actionTable(): string {
+  const lines = ['| action | meaning | event.category | event.type |', '|---|---|---|---|'];
+  for (const action of ACTIONS) {
+    const info = ACTION_INFO[action];
+    lines.push(`| \`${action}\` | ${info.meaning} | ${info.category.join(', ')} | ${info.type.join(', ')} |`);
+  }
+  return lines.join('\n') + `\n\nResource types: ${RESOURCE_TYPES.map((t) => `\`${t}\``).join(', ')}.`;
+}
+
+export const README_SECTIONS: Record<string, () => string> = {
+  fields: fieldTable,
+  actions: actionTable,
+  'saved-searches': savedSearchTable,
+};
+
+/** Replaces each `<!-- generated:NAME -->…<!-- /generated:NAME -->` block with fresh content. */
+export function renderReadme(readme: string, sections: Record<string, () => string> = README_SECTIONS): string {
+  let out = readme;
+  for (const [name, render] of Object.entries(sections)) {
+    const pattern = new RegExp(`(<!-- generated:${name} -->)[\\s\\S]*?(<!-- /generated:${name} -->)`);
+    if (!pattern.test(out)) throw new Error(`README has no <!-- generated:${name} --> block`);
+    out = out.replace(pattern, (_m, open: string, close: string) => `${open}\n${render()}\n${close}`);
+  }
+  return out;
+}

@@ -1,0 +1,84 @@
+// Installs or upgrades the index template (idempotent) and creates the audit data stream.
+import type { Client } from '@opensearch-project/opensearch';
+import { buildIndexTemplate, buildMappingProperties, dataStreamName, INDEX_TEMPLATE_NAME } from './template.js';
+import { TEMPLATE_VERSION } from '../model/vocabulary.js';
+
+export interface SetupResult {
+  /** What happened to the template. */
+  template: 'installed' | 'upgraded' | 'unchanged' | 'newer-installed';
+  /** Version found before, if any. */
+  previousVersion?: number;
+  dataStream: string;
+  dataStreamCreated: boolean;
+}
+
+export interface SetupOptions {
+  /** Data stream namespace. Default: `default`. */
+  namespace?: string;
+  /** Create the data stream now rather than on first write. Default: true. */
+  createDataStream?: boolean;
+}
+
+function statusOf(error: unknown): number | undefined {
+  const meta = (error as { meta?: { statusCode?: number } } | null)?.meta;
+  return meta?.statusCode;
+}
+
+/** Version and content hash of the installed template, or undefined when there is none. */
+export async function installedTemplate(client: Client): Promise<{ version: number; hash?: string } | undefined> {
+  try {
+    const res = await client.indices.getIndexTemplate({ name: INDEX_TEMPLATE_NAME });
+    const found = res.body.index_templates?.[0]?.index_template as { version?: number; _meta?: { content_hash?: string } } | undefined;
+    const version = typeof found?.version === 'number' ? found.version : 0;
+    const hash = found?._meta?.content_hash;
+    return hash === undefined ? { version } : { version, hash };
+  } catch (error) {
+    if (statusOf(error) === 404) return undefined;
+    throw error;
+  }
+}
+
+/** Version of the installed template, or undefined when there is none. */
+export async function installedTemplateVersion(client: Client): Promise<number | undefined> {
+  return (await installedTemplate(client))?.version;
+}
+
+/**
+ * Installs the template when missing, upgrades an older one (or the same version with other content),
+ * leaves an equal or newer one alone.
+ * After an upgrade, the new mappings are added to the existing data stream's write index too.
+ */
+export async function setupAuditStorage(client: Client, options: SetupOptions = {}): Promise<SetupResult> {
+  const stream = dataStreamName(options.namespace);
+  const installed = await installedTemplate(client);
+  const previous = installed?.version;
+  const wanted = buildIndexTemplate();
+  let template: SetupResult['template'];
+  const stale = installed !== undefined && installed.version === TEMPLATE_VERSION && installed.hash !== wanted._meta.content_hash;
+  if (previous === undefined || previous < TEMPLATE_VERSION || stale) {
+    await client.indices.putIndexTemplate({ name: INDEX_TEMPLATE_NAME, body: wanted as never });
+    template = previous === undefined ? 'installed' : 'upgraded';
+  } else {
+    template = previous === TEMPLATE_VERSION ? 'unchanged' : 'newer-installed';
+  }
+
+  let dataStreamCreated = false;
+  if (options.createDataStream ?? true) {
+    try {
+      await client.indices.createDataStream({ name: stream });
+      dataStreamCreated = true;
+    } catch (error) {
+      const type = (error as { meta?: { body?: { error?: { type?: string } } } }).meta?.body?.error?.type;
+      if (statusOf(error) !== 400 || type !== 'resource_already_exists_exception') throw error;
+    }
+  }
+  if (template === 'upgraded' && !dataStreamCreated) {
+    // Add new fields to the existing write index too (mappings only ever grow; a stream that does not exist yet is fine).
+    await client.indices.putMapping({ index: stream, body: { properties: buildMappingProperties() } as never }).catch((error: unknown) => {
+      if (statusOf(error) !== 404) throw error;
+    });
+  }
+  const result: SetupResult = { template, dataStream: stream, dataStreamCreated };
+  if (previous !== undefined) result.previousVersion = previous;
+  return result;
+}

@@ -1,0 +1,67 @@
+// Signed, HttpOnly, SameSite session cookies kept in SQLite (they survive a restart), and the secret that signs them.
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { randomBytes } from 'node:crypto';
+import session from 'express-session';
+import makeSqliteStore from 'better-sqlite3-session-store';
+import type Database from 'better-sqlite3';
+import type { RequestHandler } from 'express';
+import type { Role } from '../../model/vocabulary.js';
+
+declare module 'express-session' {
+  interface SessionData {
+    user?: { username: string; role: Role };
+  }
+}
+
+export interface SessionOptions {
+  /** SQLite database holding the `sessions` table. */
+  db: Database.Database;
+  /** Signing secret(s); the first signs, all verify. */
+  secret: string | string[];
+  /** Cookie flagged `Secure` (set when served behind TLS). Default false. */
+  secure?: boolean;
+  /** Idle lifetime of a session in ms. Default 8 hours. */
+  maxAgeMs?: number;
+}
+
+/** Name of the session cookie. */
+export const SESSION_COOKIE = 'audit_trail.sid';
+
+/** The express-session middleware over a SQLite store (never the MemoryStore). */
+export function sessionMiddleware(options: SessionOptions): RequestHandler {
+  const SqliteStore = makeSqliteStore(session);
+  // The library's cleanup timer cannot be turned off and keeps the process alive: run our own, unref'd, instead.
+  class Store extends SqliteStore {
+    override startInterval(): void {
+      setInterval(() => {
+        if (options.db.open) this.clearExpiredSessions();
+      }, 15 * 60_000).unref();
+    }
+  }
+  return session({
+    name: SESSION_COOKIE,
+    store: new Store({ client: options.db }),
+    secret: options.secret,
+    resave: false,
+    saveUninitialized: false,
+    rolling: true,
+    proxy: options.secure ?? false,
+    cookie: { httpOnly: true, sameSite: 'lax', secure: options.secure ?? false, maxAge: options.maxAgeMs ?? 8 * 3600_000 },
+  });
+}
+
+/**
+ * The session secret: `AUDIT_WEB_SESSION_SECRET` when set, else a random one generated once into
+ * `<dir>/session-secret` (mode 0600, never in the repository) so sessions survive a restart.
+ */
+export function loadSessionSecret(dir: string): string {
+  const fromEnv = process.env.AUDIT_WEB_SESSION_SECRET;
+  if (fromEnv) return fromEnv;
+  const file = join(dir, 'session-secret');
+  if (existsSync(file)) return readFileSync(file, 'utf8').trim();
+  mkdirSync(dir, { recursive: true });
+  const secret = randomBytes(32).toString('base64url');
+  writeFileSync(file, `${secret}\n`, { mode: 0o600 });
+  return secret;
+}

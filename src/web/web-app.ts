@@ -1,0 +1,98 @@
+// The web view's Express app: helmet, SQLite sessions, CSRF, sign-in, Manage > Audit, and error pages (503 when OpenSearch is down).
+import express, { type ErrorRequestHandler, type Express } from 'express';
+import { engine } from 'express-handlebars';
+import helmet from 'helmet';
+import { csrfSync } from 'csrf-sync';
+import { fileURLToPath } from 'node:url';
+import type Database from 'better-sqlite3';
+import type { Client } from '@opensearch-project/opensearch';
+import type { UserStore } from './auth/users.js';
+import { sessionMiddleware } from './auth/session.js';
+import { ConfigurationError } from '../model/errors.js';
+import { authRoutes, loginLimiter, type LoginLimit } from './auth-routes.js';
+import { auditRoutes } from './audit-routes.js';
+
+export interface WebAppOptions {
+  /** OpenSearch client the query module reads with. */
+  client: Client;
+  /** The users who may sign in. */
+  users: UserStore;
+  /** SQLite database for the sessions (survives restarts). */
+  sessionDb: Database.Database;
+  /** Secret(s) signing the session cookie; at least 32 characters. */
+  sessionSecret: string | string[];
+  /** Index or pattern to read. Default: every audit data stream. */
+  index?: string;
+  /** Serve behind TLS: `Secure` cookies, trust the proxy. Default false. */
+  secure?: boolean;
+  /** Failed sign-ins allowed per address. Default 10 per 15 minutes. */
+  loginLimit?: LoginLimit;
+  /** Rows per page. Default 50. */
+  pageSize?: number;
+  /** IANA time zone of the server-rendered times (the browser shows its own when JavaScript runs). Default: the server's. */
+  timeZone?: string;
+  /** Clock, for the time presets. Default `() => new Date()`. */
+  now?: () => Date;
+}
+
+const here = (path: string): string => fileURLToPath(new URL(path, import.meta.url));
+
+/** True for errors meaning "OpenSearch does not answer" (connection refused, timeout, no living node, 5xx). */
+export function isStorageUnavailable(error: unknown): boolean {
+  const e = error as { name?: string; meta?: { statusCode?: number } };
+  return ['ConnectionError', 'TimeoutError', 'NoLivingConnectionsError'].includes(e?.name ?? '') || (e?.meta?.statusCode ?? 0) >= 500;
+}
+
+/** Builds the app; listen on it yourself (or use startWebServer). */
+export function createWebApp(options: WebAppOptions): Express {
+  const secrets = [options.sessionSecret].flat();
+  if (!secrets.length || secrets.some((s) => s.length < 32)) throw new ConfigurationError('sessionSecret', 'must be at least 32 characters');
+  const pageSize = options.pageSize ?? 50;
+  if (!Number.isInteger(pageSize) || pageSize < 1 || pageSize > 200) throw new ConfigurationError('pageSize', 'must be an integer from 1 to 200');
+  const app = express();
+  app.disable('x-powered-by');
+  if (options.secure) app.set('trust proxy', 1);
+  app.engine('hbs', engine({ extname: '.hbs', defaultLayout: 'main', layoutsDir: here('./views/layouts'), partialsDir: here('./views/partials'), compilerOptions: { preventIndent: true } }));
+  app.set('view engine', 'hbs');
+  app.set('views', here('./views'));
+  app.use(helmet({ hsts: options.secure ?? false, contentSecurityPolicy: { directives: { upgradeInsecureRequests: options.secure ? [] : null } } }));
+  app.use('/static', express.static(here('./public'), { maxAge: '1h' }));
+  app.use(express.urlencoded({ extended: false, limit: '10kb' }));
+  app.use(sessionMiddleware({ db: options.sessionDb, secret: secrets, secure: options.secure ?? false }));
+  const { csrfSynchronisedProtection, generateToken } = csrfSync({ getTokenFromRequest: (req) => (req.body as Record<string, string> | undefined)?._csrf });
+  const csrfToken = (req: express.Request): string => generateToken(req);
+  app.use((req, res, next) => {
+    // The layout's sign-out form needs the user and a token on every page, error pages included.
+    res.locals.user = req.session.user ? options.users.get(req.session.user.username) : undefined;
+    if (res.locals.user) res.locals.csrf = csrfToken(req);
+    next();
+  });
+  app.post('/login', loginLimiter(options.loginLimit));
+  app.use(csrfSynchronisedProtection);
+  app.get('/', (_req, res) => res.redirect(303, '/manage/audit'));
+  app.use(authRoutes(options.users, csrfToken));
+  app.use(auditRoutes({ client: options.client, users: options.users, pageSize, now: options.now ?? (() => new Date()), csrfToken, ...(options.index ? { index: options.index } : {}), ...(options.timeZone ? { timeZone: options.timeZone } : {}) }));
+  app.use((req, res) => {
+    res.status(404).render('message', { title: 'Not found', heading: 'Page not found', message: `There is nothing at ${req.path}.`, back: '/manage/audit' });
+  });
+  const onError: ErrorRequestHandler = (error, req, res, _next) => {
+    if (res.headersSent) {
+      res.destroy();
+      return;
+    }
+    const e = error as { code?: string; status?: number };
+    if (e.code === 'EBADCSRFTOKEN') {
+      res.status(403).render('message', { title: 'Form expired', heading: 'This form has expired', message: 'The request did not carry a valid form token (it may be old, or sent from another site). Go back, reload the page and try again.', back: '/login' });
+    } else if (isStorageUnavailable(error)) {
+      res.status(503).setHeader('Retry-After', '30');
+      res.render('message', { title: 'Audit store unavailable', heading: 'The audit store is not answering', message: 'OpenSearch, where the audit events are kept, does not answer right now. Try again in a minute; if it lasts, ask an administrator to check OpenSearch (npm run opensearch -- status).' });
+    } else if (e.status && e.status >= 400 && e.status < 500) {
+      res.status(e.status).render('message', { title: 'Bad request', heading: 'The request could not be understood', message: 'Check the address or form and try again.' });
+    } else {
+      console.error(`[web] ${req.method} ${req.originalUrl} failed:`, error);
+      res.status(500).render('message', { title: 'Error', heading: 'Something went wrong', message: 'The error was logged on the server. Try again; if it lasts, tell an administrator.' });
+    }
+  };
+  app.use(onError);
+  return app;
+}

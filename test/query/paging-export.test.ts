@@ -1,0 +1,82 @@
+import type { Client } from '@opensearch-project/opensearch';
+import { expect } from '../helpers/chai.js';
+import { testClient } from '../helpers/opensearch.js';
+import { dropNamespace, freshNamespace } from '../helpers/namespace.js';
+import { dataStreamName } from '../../src/storage/template.js';
+import { listEvents, type Cursor } from '../../src/query/list.js';
+import { streamEvents } from '../../src/query/export-stream.js';
+import type { AuditEvent } from '../../src/model/event.js';
+import { seedEvents } from '../web/harness.js';
+import { expectedIds, knownEvents } from '../web/known-events.js';
+
+async function openPits(client: Client): Promise<number> {
+  const res = await client.transport.request({ method: 'GET', path: '/_search/point_in_time/_all' });
+  return ((res.body as { pits?: unknown[] }).pits ?? []).length;
+}
+
+describe('query module: paging both ways and the export stream (real OpenSearch)', () => {
+  let client: Client;
+  const namespace = freshNamespace();
+  const index = dataStreamName(namespace);
+  let events: AuditEvent[];
+
+  before(async () => {
+    client = testClient();
+    events = await seedEvents(client, namespace, knownEvents());
+  });
+  after(async () => {
+    await dropNamespace(client, namespace);
+  });
+
+  describe('newer/older cursors', () => {
+    it('pages older to the end, then newer back to the start, with the same pages', async () => {
+      const pages: string[][] = [];
+      let res = await listEvents(client, { index, size: 6 });
+      expect(res.prev).to.equal(undefined);
+      pages.push(res.rows.map((r) => r.id));
+      while (res.next) {
+        res = await listEvents(client, { index, size: 6, after: res.next });
+        pages.push(res.rows.map((r) => r.id));
+      }
+      expect(pages.map((p) => p.length)).to.deep.equal([6, 6, 6, 5]);
+      expect(pages.flat()).to.deep.equal(expectedIds(events, {}));
+      for (let i = pages.length - 2; i >= 0; i--) {
+        res = await listEvents(client, { index, size: 6, before: res.prev as Cursor });
+        expect(res.rows.map((r) => r.id)).to.deep.equal(pages[i]);
+      }
+      expect(res.prev).to.equal(undefined);
+      expect(res.next).not.to.equal(undefined);
+    });
+
+    it('says there is no older page when the last page is exactly full', async () => {
+      const res = await listEvents(client, { index, size: events.length });
+      expect(res.rows).to.have.length(events.length);
+      expect(res.next).to.equal(undefined);
+    });
+  });
+
+  describe('streamEvents (point in time + search_after)', () => {
+    it('yields every matching event newest first across many batches, and closes its point in time', async () => {
+      const before = await openPits(client);
+      const ids: string[] = [];
+      for await (const row of streamEvents(client, { index, batchSize: 4 })) ids.push(row.id);
+      expect(ids).to.deep.equal(expectedIds(events, {}));
+      const filtered: string[] = [];
+      for await (const row of streamEvents(client, { index, batchSize: 2, filter: { outcomes: ['failure'] } })) filtered.push(row.id);
+      expect(filtered).to.deep.equal(expectedIds(events, { outcomes: ['failure'] }));
+      expect(await openPits(client)).to.equal(before);
+    });
+
+    it('closes its point in time when the reader stops early', async () => {
+      const before = await openPits(client);
+      for await (const row of streamEvents(client, { index, batchSize: 3 })) if (row) break;
+      expect(await openPits(client)).to.equal(before);
+    });
+
+    it('yields nothing for an index that does not exist', async () => {
+      const rows = [];
+      for await (const row of streamEvents(client, { index: dataStreamName('t_missing_nowhere') })) rows.push(row);
+      expect(rows).to.deep.equal([]);
+    });
+  });
+});

@@ -1,0 +1,117 @@
+// The one connection configuration to an OpenSearch cluster (nodes, credentials, TLS), read from the environment, shared by transport, CLI and web view.
+import { readFileSync } from 'node:fs';
+import { Client, type ClientOptions } from '@opensearch-project/opensearch';
+import { ConfigurationError } from '../model/errors.js';
+
+/** How to reach a cluster. Secrets are read from files or the environment, never printed. */
+export interface ConnectionOptions {
+  /** Node URLs, without credentials. */
+  nodes: string[];
+  /** Basic auth user name. Default: none. */
+  username?: string;
+  /** Basic auth password. Default: none. */
+  password?: string;
+  /** PEM bundle of the CAs to trust, instead of the system's. Default: the system's. */
+  caFile?: string;
+  /** PEM client certificate for mutual TLS, with `keyFile`. Default: none. */
+  certFile?: string;
+  /** PEM private key of `certFile`. Default: none. */
+  keyFile?: string;
+  /** Verify the server's certificate and host name. Default: true (turn off only for a throwaway test cluster). */
+  verifyTls: boolean;
+}
+
+/** The environment variables of the connection, each read in exactly one place (here). */
+export const CONNECTION_ENV = {
+  url: 'OPENSEARCH_URL',
+  username: 'OPENSEARCH_USERNAME',
+  password: 'OPENSEARCH_PASSWORD',
+  passwordFile: 'OPENSEARCH_PASSWORD_FILE',
+  caFile: 'OPENSEARCH_CA_FILE',
+  certFile: 'OPENSEARCH_CERT_FILE',
+  keyFile: 'OPENSEARCH_KEY_FILE',
+  verifyTls: 'OPENSEARCH_TLS_VERIFY',
+} as const;
+
+/** Splits a URL into the node URL without credentials and the credentials it carried. */
+function splitCredentials(raw: string, variable: string): { url: string; username?: string; password?: string } {
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    throw new ConfigurationError(variable, `is not a URL: give one such as https://opensearch.example.com:9200`);
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new ConfigurationError(variable, `must be an http:// or https:// URL, not ${url.protocol}`);
+  const username = url.username ? decodeURIComponent(url.username) : undefined;
+  const password = url.password ? decodeURIComponent(url.password) : undefined;
+  url.username = '';
+  url.password = '';
+  return { url: url.toString().replace(/\/$/, ''), ...(username !== undefined && { username }), ...(password !== undefined && { password }) };
+}
+
+/**
+ * Reads the connection from the environment: `OPENSEARCH_URL` (one URL, or several separated by
+ * commas), `OPENSEARCH_USERNAME` with `OPENSEARCH_PASSWORD` or `OPENSEARCH_PASSWORD_FILE`,
+ * `OPENSEARCH_CA_FILE`, `OPENSEARCH_CERT_FILE` + `OPENSEARCH_KEY_FILE`, `OPENSEARCH_TLS_VERIFY=false`.
+ * Credentials inside the URL are accepted and moved out of it, so the URL can be shown.
+ */
+export function connectionFromEnvironment(env: NodeJS.ProcessEnv = process.env, fallbackUrl?: string): ConnectionOptions {
+  const rawUrls = env[CONNECTION_ENV.url] || fallbackUrl;
+  if (!rawUrls) throw new ConfigurationError(CONNECTION_ENV.url, 'is not set: give the cluster URL, e.g. OPENSEARCH_URL=https://opensearch.example.com:9200');
+  const parts = rawUrls.split(',').map((part) => splitCredentials(part.trim(), CONNECTION_ENV.url));
+  const fromUrl = parts.find((part) => part.username !== undefined);
+  const passwordFile = env[CONNECTION_ENV.passwordFile];
+  const password = env[CONNECTION_ENV.password] ?? (passwordFile ? readSecretFile(passwordFile, CONNECTION_ENV.passwordFile) : fromUrl?.password);
+  const username = env[CONNECTION_ENV.username] ?? fromUrl?.username;
+  const verify = env[CONNECTION_ENV.verifyTls];
+  if (verify !== undefined && !['true', 'false'].includes(verify)) throw new ConfigurationError(CONNECTION_ENV.verifyTls, `must be true or false, not "${verify}"`);
+  const options: ConnectionOptions = { nodes: parts.map((part) => part.url), verifyTls: verify !== 'false' };
+  if (username !== undefined) options.username = username;
+  if (password !== undefined) options.password = password;
+  for (const key of ['caFile', 'certFile', 'keyFile'] as const) {
+    const value = env[CONNECTION_ENV[key]];
+    if (value) options[key] = value;
+  }
+  if ((options.certFile === undefined) !== (options.keyFile === undefined)) {
+    throw new ConfigurationError(options.certFile ? CONNECTION_ENV.keyFile : CONNECTION_ENV.certFile, 'must be set too: a client certificate needs its key (and the key its certificate)');
+  }
+  return options;
+}
+
+function readSecretFile(path: string, variable: string): string {
+  try {
+    return readFileSync(path, 'utf8').trim();
+  } catch (error) {
+    throw new ConfigurationError(variable, `names a file that cannot be read (${(error as NodeJS.ErrnoException).code ?? 'error'}): check the path and its permissions`);
+  }
+}
+
+function readPem(path: string, variable: string): Buffer {
+  try {
+    return readFileSync(path);
+  } catch (error) {
+    throw new ConfigurationError(variable, `names a file that cannot be read (${(error as NodeJS.ErrnoException).code ?? 'error'}): check the path and its permissions`);
+  }
+}
+
+/** The opensearch-js client options of a connection (files read now, so a bad path fails at start). */
+export function clientOptions(connection: ConnectionOptions): ClientOptions {
+  const ssl: NonNullable<ClientOptions['ssl']> = { rejectUnauthorized: connection.verifyTls };
+  if (connection.caFile) ssl.ca = readPem(connection.caFile, CONNECTION_ENV.caFile);
+  if (connection.certFile) ssl.cert = readPem(connection.certFile, CONNECTION_ENV.certFile);
+  if (connection.keyFile) ssl.key = readPem(connection.keyFile, CONNECTION_ENV.keyFile);
+  const options: ClientOptions = { node: connection.nodes, ssl };
+  if (connection.username !== undefined) options.auth = { username: connection.username, password: connection.password ?? '' };
+  return options;
+}
+
+/** A client for the connection. */
+export function createOpenSearchClient(connection: ConnectionOptions): Client {
+  return new Client(clientOptions(connection));
+}
+
+/** The connection as it may be shown: node URLs and how it authenticates, never a secret. */
+export function describeConnection(connection: ConnectionOptions): string {
+  const auth = connection.username !== undefined ? ` as ${connection.username}` : '';
+  return `${connection.nodes.join(', ')}${auth}`;
+}

@@ -1,12 +1,13 @@
 // Tests of the OpenSearch launcher: reuse, a dead OPENSEARCH_URL, stopping unknown nodes, and a stop/restart keeping data.
+import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { chmod, mkdtemp, rm } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as chai from 'chai';
 import chaiAsPromised from 'chai-as-promised';
-import { LauncherError, ensureOpenSearch, nodeStatus, startNode, stopNode } from '../../src/dev/opensearch/launcher.js';
-import { testClient, testOpenSearchUrl } from '../helpers/opensearch.js';
+import { LauncherError, cacheDir, ensureOpenSearch, nodeStatus, startNode, stopNode } from '../../src/dev/opensearch/launcher.js';
+import { TEST_NODE_NAME, testClient, testOpenSearchUrl } from '../helpers/opensearch.js';
 
 chai.use(chaiAsPromised);
 const { expect } = chai;
@@ -23,11 +24,28 @@ function freePort(): Promise<number> {
   });
 }
 
+/** As root: the node runs as the unprivileged user, which owns only run/; what root wrote or runs stays root's and unwritable by it. */
+function expectRootLayout(cache: string, name: string, pid: number | undefined): void {
+  const instanceDir = join(cache, 'instances', name);
+  const uidOf = (path: string) => statSync(path).uid;
+  const nodeUid = Number(/^Uid:\s+(\d+)/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1]);
+  expect(nodeUid, 'the node runs as the unprivileged user').to.be.greaterThan(0);
+  for (const path of [instanceDir, join(instanceDir, 'config'), join(instanceDir, 'config', 'jvm.options'), join(instanceDir, 'node.json'), join(instanceDir, 'console.log')]) {
+    expect(uidOf(path), `${path} belongs to root`).to.equal(0);
+  }
+  const home = readdirSync(cache).find((entry) => entry.startsWith('opensearch-'));
+  for (const path of [join(cache, home!), join(cache, home!, 'lib'), join(cache, home!, 'bin', 'opensearch')]) {
+    expect(uidOf(path), `${path} belongs to root`).to.equal(0);
+    expect(statSync(path).mode & 0o022, `${path} is not writable by group or others`).to.equal(0);
+  }
+  expect(uidOf(join(instanceDir, 'run', 'data')), 'run/data belongs to the node user').to.equal(nodeUid);
+}
+
 describe('OpenSearch launcher', () => {
   const quiet = (): void => {};
 
-  it('reuses the running node on a second ensureOpenSearch()', async () => {
-    const node = await ensureOpenSearch({ log: quiet });
+  it('reuses the running test node when started again with free ports', async () => {
+    const node = await startNode({ name: TEST_NODE_NAME, port: 0, log: quiet });
     expect(node.launched).to.equal(false);
     expect(node.url).to.equal(testOpenSearchUrl());
     const info = await testClient().info();
@@ -42,6 +60,17 @@ describe('OpenSearch launcher', () => {
     } finally {
       if (saved === undefined) delete process.env.OPENSEARCH_URL;
       else process.env.OPENSEARCH_URL = saved;
+    }
+  });
+
+  it('keeps a root-run node where its user can reach it, wherever the checkout is', function () {
+    if (process.getuid?.() !== 0) this.skip(); // only root hands the node to another user
+    const saved = process.env.AUDIT_TRAIL_CACHE_DIR;
+    delete process.env.AUDIT_TRAIL_CACHE_DIR;
+    try {
+      expect(cacheDir()).to.match(/^\/var\/lib\/audit-trail-opensearch\/[0-9a-f]{12}$/);
+    } finally {
+      if (saved !== undefined) process.env.AUDIT_TRAIL_CACHE_DIR = saved;
     }
   });
 
@@ -67,6 +96,7 @@ describe('OpenSearch launcher', () => {
         method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ ok: true }),
       });
       expect(res.status).to.equal(201);
+      if (process.getuid?.() === 0) expectRootLayout(cache, name, first.pid);
       const again = await startNode({ name, port, log: quiet });
       expect(again).to.include({ launched: false, pid: first.pid });
       await first.stop();

@@ -223,9 +223,11 @@ describe('transport under faults (real OpenSearch)', function () {
   describe('OpenSearch stopped and restarted several times during a stream', () => {
     const namespace = freshNamespace();
     let faultsClient: Client;
+    let port = 0;
     before(async function () {
       this.timeout(300_000);
-      const node = await startNode({ name: 'faults', port: Number(process.env.OPENSEARCH_PORT ?? 9200) + 1 });
+      const node = await startNode({ name: 'faults', port: 0 });
+      port = node.port;
       faultsClient = new Client({ node: node.url });
       await setupAuditStorage(faultsClient, { namespace });
     });
@@ -236,7 +238,6 @@ describe('transport under faults (real OpenSearch)', function () {
 
     it('rides out two outages with the spool and delivers every event once', async function () {
       this.timeout(300_000);
-      const port = Number(process.env.OPENSEARCH_PORT ?? 9200) + 1;
       const transport = new OpenSearchAuditTransport({ ...FAST, node: `http://127.0.0.1:${port}`, namespace, spoolDir: tempSpool(), memoryCapBytes: 256 * 1024, segmentBytes: 128 * 1024 });
       transport.on('warn', () => undefined);
       const logger = winston.createLogger({ transports: [transport] });

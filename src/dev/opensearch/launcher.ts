@@ -1,13 +1,15 @@
 // The project's own OpenSearch launcher: fetches, unpacks and runs (or reuses) local single-node clusters.
 import { spawn } from 'node:child_process';
-import { closeSync, existsSync, openSync } from 'node:fs';
-import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { closeSync, constants, existsSync, openSync, statSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { chown, mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import {
   LauncherError, checkReachable, chownR, ensureDistribution, errText, fileTail, findJava, getJson, isNodeProcess, javaCommand,
-  portInUse, signalGroup, sleep, systemUser, waitForExit, withLock,
+  signalGroup, sleep, systemUser, waitForExit, withLock,
 } from './node-process.js';
+import { freePort, portInUse } from './ports.js';
 
 export { LauncherError, OPENSEARCH_VERSION } from './node-process.js';
 
@@ -15,7 +17,10 @@ export { LauncherError, OPENSEARCH_VERSION } from './node-process.js';
 export interface NodeOptions {
   /** Instance name: separate state, data and logs folders, cluster `audit-trail-<name>`. Default `'default'`. */
   name?: string;
-  /** HTTP port on 127.0.0.1 (transport uses port + 100). Default env `OPENSEARCH_PORT`, else `9200`. */
+  /**
+   * HTTP port on 127.0.0.1 (transport uses port + 100); `0` takes free ports (or the running instance's). Default env
+   * `OPENSEARCH_PORT`, else `9200`.
+   */
   port?: number;
   /** JVM heap (`-Xms`/`-Xmx`), e.g. `'512m'`, `'1g'`. Default `'512m'`. */
   heap?: string;
@@ -50,18 +55,40 @@ function projectRoot(): string {
   return dir;
 }
 
-/** Cache folder: env `AUDIT_TRAIL_CACHE_DIR`, else `<project root>/.cache/opensearch`. */
-function cacheDir(): string {
-  return resolve(process.env.AUDIT_TRAIL_CACHE_DIR || join(projectRoot(), '.cache', 'opensearch'));
+/** Where root keeps the nodes of every checkout: a folder the node's unprivileged user can reach, wherever the checkout is. */
+const ROOT_CACHE_BASE = '/var/lib/audit-trail-opensearch';
+
+/**
+ * Cache folder: env `AUDIT_TRAIL_CACHE_DIR`; else, as root, a folder of this checkout's own under
+ * `/var/lib/audit-trail-opensearch` (a checkout in a closed folder such as /root would be out of the node user's reach);
+ * else `<project root>/.cache/opensearch`.
+ */
+export function cacheDir(): string {
+  if (process.env.AUDIT_TRAIL_CACHE_DIR) return resolve(process.env.AUDIT_TRAIL_CACHE_DIR);
+  const root = projectRoot();
+  if (process.getuid?.() === 0) return join(ROOT_CACHE_BASE, createHash('sha256').update(root).digest('hex').slice(0, 12));
+  return join(root, '.cache', 'opensearch');
 }
 
+/**
+ * An instance's paths. `dir`, its config, state file and console log belong to whoever runs the launcher; `run/` (data,
+ * logs, tmp) belongs to the node's user: when the launcher is root, nothing root writes or runs is in the user's hands.
+ */
 function instance(name: string) {
   if (!/^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/.test(name)) throw new LauncherError(`invalid node name '${name}': use letters, digits, '-' and '_'`);
   const dir = join(cacheDir(), 'instances', name);
-  const data = join(dir, 'data');
+  const run = join(dir, 'run');
+  const data = join(run, 'data');
   // The data path appears on the node's command line, so it identifies our process in /proc/<pid>/cmdline.
-  return { dir, data, logs: join(dir, 'logs'), config: join(dir, 'config'), tmp: join(dir, 'tmp'),
-    state: join(dir, 'node.json'), consoleLog: join(dir, 'logs', 'console.log'), marker: `-Epath.data=${data}` };
+  return { dir, run, data, logs: join(run, 'logs'), config: join(dir, 'config'), tmp: join(run, 'tmp'),
+    state: join(dir, 'node.json'), consoleLog: join(dir, 'console.log'), marker: `-Epath.data=${data}` };
+}
+
+/** Writes a file by rename, so a link planted at its path is replaced, never followed. */
+async function replaceFile(path: string, content: string): Promise<void> {
+  const tmp = `${path}.${process.pid}.tmp`;
+  await writeFile(tmp, content, { flag: 'wx', mode: 0o644 });
+  await rename(tmp, path);
 }
 
 async function readState(file: string): Promise<NodeState | undefined> {
@@ -148,19 +175,22 @@ export async function ensureOpenSearch(opts: NodeOptions & { log?: LogFn } = {})
 /** Starts the named local node, or reuses it when it already runs. Ignores `OPENSEARCH_URL`. */
 export async function startNode(opts: NodeOptions & { log?: LogFn } = {}): Promise<OpenSearchHandle> {
   const name = opts.name ?? 'default';
-  const port = opts.port ?? envPort() ?? 9200;
+  const requestedPort = opts.port ?? envPort() ?? 9200;
   const heap = opts.heap ?? '512m';
   const timeoutMs = opts.startTimeoutMs ?? 120_000;
   const log = opts.log ?? defaultLog;
   if (!/^[1-9]\d*[mg]$/i.test(heap)) throw new LauncherError(`invalid heap '${heap}': use e.g. 512m or 1g`);
   const inst = instance(name);
-  const url = `http://127.0.0.1:${port}`;
   await mkdir(inst.dir, { recursive: true });
   return withLock(join(inst.dir, 'start.lock'), timeoutMs + 60_000, async () => {
     const state = await readState(inst.state);
     const stuck = `it still runs: stop it (npm run opensearch -- stop --name ${name}) and retry`;
     const gone = (pid: number) => () => (isNodeProcess(pid, inst.marker) ? undefined : `process ${pid} is gone`);
-    if (state && isNodeProcess(state.pid, inst.marker)) {
+    const alive = state !== undefined && isNodeProcess(state.pid, inst.marker);
+    const port = requestedPort !== 0 ? requestedPort : alive ? state.port : await freePort();
+    const transportPort = requestedPort !== 0 ? port + 100 : await freePort([port]);
+    const url = `http://127.0.0.1:${port}`;
+    if (state && alive) {
       if (state.port !== port) {
         throw new LauncherError(`node '${name}' already runs on ${state.url}: use port ${state.port}, or stop it first (npm run opensearch -- stop --name ${name})`);
       }
@@ -174,7 +204,7 @@ export async function startNode(opts: NodeOptions & { log?: LogFn } = {}): Promi
       const nodes = (await getJson(`${url}/_nodes/_local/process`).catch(() => ({}) as Record<string, unknown>)).nodes as Record<string, { process?: { id?: number } }> | undefined;
       const pid = Object.values(nodes ?? {})[0]?.process?.id;
       if (pid && isNodeProcess(pid, inst.marker)) {
-        await writeFile(inst.state, JSON.stringify({ pid, port, url, startedAt: new Date().toISOString() }, null, 2));
+        await replaceFile(inst.state, JSON.stringify({ pid, port, url, startedAt: new Date().toISOString() }, null, 2));
         await waitReady(url, gone(pid), timeoutMs, inst.consoleLog, stuck);
         return handle(name, port, false, pid);
       }
@@ -182,31 +212,39 @@ export async function startNode(opts: NodeOptions & { log?: LogFn } = {}): Promi
     if (answering !== undefined || (await portInUse(port))) {
       throw new LauncherError(`port ${port} is in use by another program${answering ? ` (OpenSearch cluster '${answering}')` : ''}: set OPENSEARCH_PORT or OPENSEARCH_URL`);
     }
-    if (await portInUse(port + 100)) {
-      throw new LauncherError(`transport port ${port + 100} (HTTP port + 100) is in use by another program: set OPENSEARCH_PORT to another port`);
+    if (await portInUse(transportPort)) {
+      throw new LauncherError(`transport port ${transportPort} (HTTP port + 100) is in use by another program: set OPENSEARCH_PORT to another port`);
     }
 
     const javaHome = findJava();
     const user = await systemUser();
-    const home = await ensureDistribution(cacheDir(), javaHome, user, log);
-    await Promise.all([inst.data, inst.logs, inst.tmp].map((d) => mkdir(d, { recursive: true })));
-    const java = await javaCommand(home, javaHome, inst, heap);
+    const home = await ensureDistribution(cacheDir(), javaHome, log);
+    await mkdir(inst.run, { recursive: true });
     if (user) {
-      await chownR(inst.dir, user);
-      checkReachable(inst.dir, user);
+      // Folders written by the launcher stay its own; only run/ is handed to the node's user.
+      await chown(inst.dir, 0, 0);
+      if (existsSync(inst.config) && statSync(inst.config).uid !== 0) await rm(inst.config, { recursive: true }); // an older layout gave it away
+      await Promise.all([inst.data, inst.logs, inst.tmp].map((d) => mkdir(d, { recursive: true })));
+      await chownR(inst.run, user);
+      checkReachable(inst.data, user);
+    } else {
+      await Promise.all([inst.data, inst.logs, inst.tmp].map((d) => mkdir(d, { recursive: true })));
     }
-    const out = openSync(inst.consoleLog, 'w'); // the node inherits this descriptor, so ownership does not matter
+    const java = await javaCommand(home, javaHome, inst, heap, user);
+    // Opened here, in a folder the node's user cannot write, without following a link; the node inherits the descriptor.
+    await rm(inst.consoleLog, { force: true });
+    const out = openSync(inst.consoleLog, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | constants.O_NOFOLLOW, 0o644);
 
     log(`starting node '${name}' on ${url}…`);
     const t0 = Date.now();
     const settings = {
       'cluster.name': `audit-trail-${name}`, 'node.name': name, 'discovery.type': 'single-node', 'network.host': '127.0.0.1',
-      'http.port': port, 'transport.port': port + 100, 'path.data': inst.data, 'path.logs': inst.logs,
+      'http.port': port, 'transport.port': transportPort, 'path.data': inst.data, 'path.logs': inst.logs,
       'cluster.routing.allocation.disk.threshold_enabled': false,
     };
     const child = spawn(join(javaHome, 'bin', 'java'), [...java, ...Object.entries(settings).map(([k, v]) => `-E${k}=${v}`)], {
       detached: true, stdio: ['ignore', out, out], cwd: home, uid: user?.uid, gid: user?.gid,
-      env: { ...process.env, OPENSEARCH_HOME: home, OPENSEARCH_PATH_CONF: inst.config, ...(user ? { HOME: inst.dir } : {}) },
+      env: { ...process.env, OPENSEARCH_HOME: home, OPENSEARCH_PATH_CONF: inst.config, ...(user ? { HOME: inst.run } : {}) },
     });
     closeSync(out);
     let exited: string | undefined;
@@ -218,7 +256,7 @@ export async function startNode(opts: NodeOptions & { log?: LogFn } = {}): Promi
       await sleep(50); // let the 'error' event arrive
       throw new LauncherError(`OpenSearch ${exited ?? 'could not be started'} (${join(javaHome, 'bin', 'java')})`);
     }
-    await writeFile(inst.state, JSON.stringify({ pid, port, url, startedAt: new Date().toISOString() } satisfies NodeState, null, 2));
+    await replaceFile(inst.state, JSON.stringify({ pid, port, url, startedAt: new Date().toISOString() } satisfies NodeState, null, 2));
     try {
       await waitReady(url, () => exited, timeoutMs, inst.consoleLog, 'it was stopped; raise startTimeoutMs if the machine is just slow');
     } catch (e) {

@@ -2,7 +2,6 @@
 import { spawn } from 'node:child_process';
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { chmod, cp, mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
-import { connect } from 'node:net';
 import { homedir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { pidAlive } from '../../transport/process-alive.js';
@@ -35,10 +34,10 @@ export async function fileTail(file: string, n = 20): Promise<string> {
   }
 }
 
-/** Runs a command, collecting stdout and stdout+stderr; rejects only when it cannot be started (e.g. ENOENT). */
-export function run(cmd: string, args: string[], cwd?: string, env?: NodeJS.ProcessEnv): Promise<{ code: number; output: string; stdout: string }> {
+/** Runs a command (as `user` when given), collecting stdout and stdout+stderr; rejects only when it cannot be started (e.g. ENOENT). */
+export function run(cmd: string, args: string[], cwd?: string, env?: NodeJS.ProcessEnv, user?: RunAs): Promise<{ code: number; output: string; stdout: string }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(cmd, args, { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(cmd, args, { cwd, env, stdio: ['ignore', 'pipe', 'pipe'], ...(user && { uid: user.uid, gid: user.gid }) });
     let output = '';
     let stdout = '';
     const add = (b: Buffer): void => { output = (output + b.toString()).slice(-65536); };
@@ -104,9 +103,10 @@ async function extract(zip: string, into: string, javaHome: string): Promise<voi
 
 /**
  * Returns the unpacked OpenSearch home under `cacheDir`, fetching and unpacking it when missing. It is unpacked into a
- * temporary folder and renamed into place, so a folder with the final name is always complete.
+ * temporary folder and renamed into place, so a folder with the final name is always complete. It stays owned by whoever
+ * unpacked it (root, when the launcher runs as root) and readable by all: the node's user can run it but never change it.
  */
-export async function ensureDistribution(cacheDir: string, javaHome: string, user: RunAs | undefined, log: (msg: string) => void): Promise<string> {
+export async function ensureDistribution(cacheDir: string, javaHome: string, log: (msg: string) => void): Promise<string> {
   const home = join(cacheDir, `opensearch-${OPENSEARCH_VERSION}`);
   if (existsSync(home)) return home;
   const zip = await locateZip(log);
@@ -118,7 +118,8 @@ export async function ensureDistribution(cacheDir: string, javaHome: string, use
     const unpacked = join(tmp, `opensearch-${OPENSEARCH_VERSION}`);
     const bin = join(unpacked, 'bin');
     for (const f of await readdir(bin)) if (!f.includes('.')) await chmod(join(bin, f), 0o755); // `jar xf` drops modes
-    if (user) await chownR(unpacked, user);
+    const readable = await run('chmod', ['-R', 'a+rX,go-w', unpacked]);
+    if (readable.code !== 0) throw new LauncherError(`chmod -R a+rX ${unpacked} failed: ${readable.output.trim()}`);
     try {
       await rename(unpacked, home);
     } catch (e) {
@@ -130,6 +131,7 @@ export async function ensureDistribution(cacheDir: string, javaHome: string, use
   return home;
 }
 
+/** An instance's folders: `config` is written by the launcher; `data`, `logs` and `tmp` belong to the node's user. */
 export interface InstanceDirs { config: string; data: string; logs: string; tmp: string }
 
 /**
@@ -137,18 +139,35 @@ export interface InstanceDirs { config: string; data: string; logs: string; tmp:
  * and returns the java command line that `bin/opensearch` would build. Starting java directly skips the script's three
  * helper JVMs (version check, keystore check, options parser: about 3 s); only the options parser is run here.
  */
-export async function javaCommand(home: string, javaHome: string, dirs: InstanceDirs, heap: string): Promise<string[]> {
-  if (!existsSync(dirs.config)) await cp(join(home, 'config'), dirs.config, { recursive: true });
+export async function javaCommand(home: string, javaHome: string, dirs: InstanceDirs, heap: string, user: RunAs | undefined): Promise<string[]> {
+  if (!existsSync(dirs.config)) {
+    await cp(join(home, 'config'), dirs.config, { recursive: true });
+    await chmod(dirs.config, 0o755);
+  }
   const options = (await readFile(join(home, 'config', 'jvm.options'), 'utf8'))
     .replaceAll('logs/', `${dirs.logs}/`).replace('HeapDumpPath=data', `HeapDumpPath=${dirs.data}`)
     .replace(/^-Xm[sx]\S*$/gm, ''); // the heap comes from OPENSEARCH_JAVA_OPTS
   await writeFile(join(dirs.config, 'jvm.options'), options);
   const classpath = join(home, 'lib', '*');
   const env = { ...process.env, OPENSEARCH_TMPDIR: dirs.tmp, OPENSEARCH_JAVA_OPTS: `-Xms${heap} -Xmx${heap}` };
-  const parsed = await run(join(javaHome, 'bin', 'java'), ['-Xshare:auto', '-cp', classpath, 'org.opensearch.tools.launchers.JvmOptionsParser', dirs.config], home, env);
+  if (user && !existsSync(join(dirs.config, 'opensearch.keystore'))) await createKeystore(home, javaHome, dirs.config);
+  // Run as the node's user, like the node itself: nothing of the node's runs as root.
+  const parsed = await run(join(javaHome, 'bin', 'java'), ['-Xshare:auto', '-cp', classpath, 'org.opensearch.tools.launchers.JvmOptionsParser', dirs.config], home, env, user);
   if (parsed.code !== 0) throw new LauncherError(`OpenSearch's JVM options parser failed (check the heap size ${heap} and Java at ${javaHome}):\n${tail(parsed.output)}`);
   return ['-Xshare:auto', ...parsed.stdout.trim().split(/\s+/), `-Dopensearch.path.home=${home}`, `-Dopensearch.path.conf=${dirs.config}`,
     '-Dopensearch.distribution.type=zip', '-Dopensearch.bundled_jdk=false', '-cp', classpath, 'org.opensearch.bootstrap.OpenSearch'];
+}
+
+/**
+ * Creates the (empty) keystore in the launcher's config folder, which the node's user may read but not write: the node
+ * would otherwise try to create it there at start. Runs the root-owned distribution's own tool.
+ */
+async function createKeystore(home: string, javaHome: string, config: string): Promise<void> {
+  const classpath = `${join(home, 'lib', '*')}:${join(home, 'lib', 'tools', 'keystore-cli', '*')}`;
+  const made = await run(join(javaHome, 'bin', 'java'), ['-Xshare:auto', `-Dopensearch.path.home=${home}`, `-Dopensearch.path.conf=${config}`,
+    '-Dopensearch.distribution.type=zip', '-cp', classpath, 'org.opensearch.common.settings.KeyStoreCli', 'create'], home, { ...process.env, OPENSEARCH_PATH_CONF: config });
+  if (made.code !== 0) throw new LauncherError(`creating the OpenSearch keystore in ${config} failed:\n${tail(made.output)}`);
+  await chmod(join(config, 'opensearch.keystore'), 0o644);
 }
 
 /** GET a JSON object. The timer is a normal (ref'd) one: a fetch that hangs on a reset connection would otherwise let the process exit. */
@@ -238,17 +257,6 @@ export async function waitForExit(pid: number, marker: string, ms: number): Prom
     await sleep(100);
   }
   return true;
-}
-
-/** Whether something accepts TCP connections on 127.0.0.1:`port`. */
-export function portInUse(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const sock = connect({ host: '127.0.0.1', port });
-    const done = (used: boolean): void => { sock.destroy(); resolve(used); };
-    sock.setTimeout(1000, () => done(false));
-    sock.once('connect', () => done(true));
-    sock.once('error', () => done(false));
-  });
 }
 
 /** Runs `fn` holding an exclusive lock file (pid inside; a lock left by a dead process is taken over). */

@@ -3,6 +3,7 @@ export * from './model/vocabulary.js';
 export { ConfigurationError } from './model/errors.js';
 export { validateEvent, AuditValidationError, LIMITS, type AuditEvent, type AuditEventInput, type DiffEntry, type ValidationIssue } from './model/event.js';
 export { toEcsDocument, describeEvent, safeMetadata, type AuditDocument, type DocumentContext } from './model/ecs-document.js';
+export { toRow, shownText, type AuditRow, type ReadableField } from './model/row.js';
 
 // Shipping: the winston transport.
 export { OpenSearchAuditTransport, type TransportStats, type TransportWarning, type DropNotice } from './transport/audit-transport.js';
@@ -22,7 +23,9 @@ export { buildIndexTemplate, dataStreamName, INDEX_PATTERN } from './storage/tem
 export { setupAuditStorage, installedTemplateVersion, type SetupOptions, type SetupResult } from './storage/setup.js';
 
 // Reading: filters, the search syntax, listing and export.
-export { listEvents, getEvent, buildFilterQuery, encodeCursor, decodeCursor, toRow, type AuditFilter, type AuditRow, type Cursor, type ListOptions, type ListResult } from './query/list.js';
+export { listEvents, getEvent, encodeCursor, decodeCursor, type Cursor, type ListOptions, type ListResult } from './query/list.js';
+export { FILTER_KEYS, type AuditFilter, type FilterKey, type FilterKeyName, type FilterKeySpec } from './query/filter-keys.js';
+export { buildFilterQuery } from './query/filter-query.js';
 export { streamEvents, type StreamOptions } from './query/export-stream.js';
 export { parseQuery, formatQuery, combineFilters, QuerySyntaxError, QUERY_KEYS } from './query/syntax.js';
 

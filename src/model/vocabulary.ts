@@ -152,4 +152,5 @@ export function memberOf<T extends string>(values: readonly T[]): (value: unknow
 export const isAction = memberOf(ACTIONS);
 export const isResourceType = memberOf(RESOURCE_TYPES);
 export const isOutcome = memberOf(OUTCOMES);
+export const isActorType = memberOf(ACTOR_TYPES);
 export const isRole = memberOf(ROLES);

@@ -1,6 +1,9 @@
 // The query module's export reader: every event of a filter, newest first, through a point in time + search_after.
 import type { Client } from '@opensearch-project/opensearch';
-import { buildFilterQuery, SORT, toRow, type AuditFilter, type AuditRow } from './list.js';
+import { toRow, type AuditRow } from '../model/row.js';
+import type { AuditFilter } from './filter-keys.js';
+import { buildFilterQuery } from './filter-query.js';
+import { SORT } from './list.js';
 import { INDEX_PATTERN } from '../storage/template.js';
 
 export interface StreamOptions {

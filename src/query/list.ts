@@ -1,41 +1,12 @@
-// The query module: the only way to read audit events; filters become term/range clauses, rows are typed.
+// Listing audit events: one page at a time, newest first, with cursors both ways; one event by id.
 import type { Client } from '@opensearch-project/opensearch';
-import type { DiffEntry } from '../model/event.js';
-import type { Action, Outcome, ResourceType } from '../model/vocabulary.js';
+import { toRow, type AuditRow } from '../model/row.js';
 import { INDEX_PATTERN } from '../storage/template.js';
+import type { AuditFilter } from './filter-keys.js';
+import { buildFilterQuery } from './filter-query.js';
+import type { Clause } from './match-rules.js';
 
-/** What to narrow the listing to. Several values of one key mean OR; keys combine with AND. */
-export interface AuditFilter {
-  actions?: readonly Action[];
-  resourceTypes?: readonly ResourceType[];
-  outcomes?: readonly Outcome[];
-  /** Resource targets (friendly names), exact and case-insensitive. */
-  targets?: readonly string[];
-  /** Who acted: matches user id, name or e-mail, exact and case-insensitive. */
-  users?: readonly string[];
-  /** Inclusive lower bound on the event time. */
-  from?: Date;
-  /** Exclusive upper bound on the event time. */
-  to?: Date;
-}
-
-/** One audit event as the view shows it. */
-export interface AuditRow {
-  id: string;
-  time: Date;
-  action: string;
-  outcome: string;
-  reason?: string;
-  actor: { id: string; name?: string; email?: string; roles: string[]; type: string };
-  resource: { type: string; id: string; target?: string };
-  source: { ip?: string; userAgent?: string; requestId?: string };
-  diff?: Record<string, DiffEntry>;
-  details?: Record<string, unknown>;
-  sequence?: number;
-  producer?: string;
-  /** The stored document, whole. */
-  document: Record<string, unknown>;
-}
+export type { AuditFilter };
 
 /** Opaque position after the last row of a page (sort values of `@timestamp` and `event.id`). */
 export type Cursor = readonly [number, string];
@@ -64,35 +35,6 @@ export interface ListResult {
   took: number;
 }
 
-type Clause = Record<string, unknown>;
-
-const terms = (field: string, values: readonly string[], caseInsensitive = false): Clause =>
-  caseInsensitive
-    ? { bool: { should: values.map((value) => ({ term: { [field]: { value, case_insensitive: true } } })), minimum_should_match: 1 } }
-    : { terms: { [field]: [...values] } };
-
-/** Builds the bool query of a filter: only term, terms and range clauses, never a query string. */
-export function buildFilterQuery(filter: AuditFilter = {}): Clause {
-  const must: Clause[] = [];
-  if (filter.actions?.length) must.push(terms('event.action', filter.actions));
-  if (filter.resourceTypes?.length) must.push(terms('audit_trail.resource.type', filter.resourceTypes));
-  if (filter.outcomes?.length) must.push(terms('event.outcome', filter.outcomes));
-  if (filter.targets?.length) must.push(terms('audit_trail.resource.target', filter.targets, true));
-  if (filter.users?.length) {
-    const should = filter.users.flatMap((value) =>
-      ['user.id', 'user.name', 'user.email'].map((field) => ({ term: { [field]: { value, case_insensitive: true } } })),
-    );
-    must.push({ bool: { should, minimum_should_match: 1 } });
-  }
-  if (filter.from || filter.to) {
-    const range: Record<string, string> = { format: 'strict_date_optional_time' };
-    if (filter.from) range.gte = filter.from.toISOString();
-    if (filter.to) range.lt = filter.to.toISOString();
-    must.push({ range: { '@timestamp': range } });
-  }
-  return must.length ? { bool: { filter: must } } : { match_all: {} };
-}
-
 /** Newest first, with the event id as tie-breaker so paging never skips or repeats. */
 export const SORT = [{ '@timestamp': { order: 'desc' } }, { 'event.id': { order: 'desc' } }] as const;
 /** Oldest first: used to read the page before a cursor, then reversed. */
@@ -101,51 +43,9 @@ const SORT_ASC = [{ '@timestamp': { order: 'asc' } }, { 'event.id': { order: 'as
 const cursorOf = (sort: unknown[] | undefined, row: AuditRow): Cursor =>
   sort ? [Number(sort[0]), String(sort[1])] : [row.time.getTime(), row.id];
 
-function str(value: unknown): string | undefined {
-  return typeof value === 'string' ? value : undefined;
-}
-function obj(value: unknown): Record<string, unknown> {
-  return value && typeof value === 'object' && !Array.isArray(value) ? (value as Record<string, unknown>) : {};
-}
-
-/** Turns a stored document into a typed row. */
-export function toRow(source: Record<string, unknown>): AuditRow {
-  const event = obj(source.event);
-  const user = obj(source.user);
-  const trail = obj(source.audit_trail);
-  const resource = obj(trail.resource);
-  const row: AuditRow = {
-    id: str(event.id) ?? '',
-    time: new Date(str(source['@timestamp']) ?? 0),
-    action: str(event.action) ?? '',
-    outcome: str(event.outcome) ?? 'unknown',
-    actor: {
-      id: str(user.id) ?? '',
-      roles: Array.isArray(user.roles) ? user.roles.filter((r): r is string => typeof r === 'string') : [],
-      type: str(obj(trail.actor).type) ?? 'user',
-    },
-    resource: { type: str(resource.type) ?? '', id: str(resource.id) ?? '' },
-    source: {},
-    document: source,
-  };
-  const optional: [object, string, unknown][] = [
-    [row, 'reason', str(event.reason)],
-    [row.actor, 'name', str(user.name)],
-    [row.actor, 'email', str(user.email)],
-    [row.resource, 'target', str(resource.target)],
-    [row.source, 'ip', str(obj(source.client).ip) ?? str(obj(source.source).ip)],
-    [row.source, 'userAgent', str(obj(source.user_agent).original)],
-    [row.source, 'requestId', str(obj(obj(source.http).request).id)],
-    [row, 'diff', trail.diff === undefined ? undefined : obj(trail.diff)],
-    [row, 'details', trail.details === undefined ? undefined : obj(trail.details)],
-    [row, 'sequence', typeof event.sequence === 'number' ? event.sequence : undefined],
-    [row, 'producer', str(trail.producer)],
-  ];
-  for (const [target, key, value] of optional) {
-    if (value !== undefined) (target as Record<string, unknown>)[key] = value;
-  }
-  return row;
-}
+/** A hit's stored document (empty when the hit carries none). */
+const documentOf = (hit: { _source?: unknown }): Record<string, unknown> =>
+  hit._source && typeof hit._source === 'object' ? (hit._source as Record<string, unknown>) : {};
 
 /** Lists audit events newest first, one page at a time (older with `after`, newer with `before`). */
 export async function listEvents(client: Client, options: ListOptions = {}): Promise<ListResult> {
@@ -169,7 +69,7 @@ export async function listEvents(client: Client, options: ListOptions = {}): Pro
   const hits = res.body.hits;
   const total = typeof hits.total === 'number' ? { value: hits.total, relation: 'eq' as const } : hits.total;
   const more = hits.hits.length > size;
-  const page = hits.hits.slice(0, size).map((hit) => ({ sort: hit.sort as unknown[] | undefined, row: toRow(obj(hit._source)) }));
+  const page = hits.hits.slice(0, size).map((hit) => ({ sort: hit.sort as unknown[] | undefined, row: toRow(documentOf(hit)) }));
   if (backwards) page.reverse();
   const result: ListResult = {
     rows: page.map((p) => p.row),
@@ -213,5 +113,5 @@ export async function getEvent(client: Client, id: string, index: string = INDEX
     allow_no_indices: true,
   });
   const hit = res.body.hits.hits[0];
-  return hit ? toRow(obj(hit._source)) : undefined;
+  return hit ? toRow(documentOf(hit)) : undefined;
 }

@@ -4,10 +4,11 @@ import type { Client } from '@opensearch-project/opensearch';
 import { encodeCursor, getEvent, listEvents, type ListResult } from '../query/list.js';
 import { streamEvents } from '../query/export-stream.js';
 import { formatQuery } from '../query/syntax.js';
-import { ACTIONS, ACTION_INFO, OUTCOMES, RESOURCE_TYPES, AUDIT_ROLES } from '../model/vocabulary.js';
+import { AUDIT_ROLES } from '../model/vocabulary.js';
 import type { UserStore } from './auth/users.js';
 import { requireRole } from './require-role.js';
-import { RANGE_PRESETS, filterSearch, parsePageParams, type ParsedPage } from './filter-params.js';
+import { filterSearch, parsePageParams, type ParsedPage } from './filter-params.js';
+import { filterControls } from './filter-form.js';
 import { rowView } from './view-model.js';
 import { EXPORT_FORMATS, exportFileName, streamExport, type ExportFormat } from './export.js';
 
@@ -24,10 +25,6 @@ export interface AuditRouteOptions {
 /** Every route under Manage > Audit (the access test walks them all). */
 export const AUDIT_PATHS = ['/manage/audit', '/manage/audit/events/:id', '/manage/audit/export.csv', '/manage/audit/export.ndjson'] as const;
 
-function choices(values: readonly string[], selected: readonly string[]): { value: string; label: string; selected: boolean }[] {
-  return values.map((value) => ({ value, label: value.replace(/_/g, ' '), selected: selected.includes(value) }));
-}
-
 function pageView(parsed: ParsedPage, result: ListResult | undefined, options: AuditRouteOptions, req: Request) {
   const { params } = parsed;
   const total = result ? `${result.total.value.toLocaleString('en')}${result.total.relation === 'gte' ? '+' : ''}` : '';
@@ -36,10 +33,7 @@ function pageView(parsed: ParsedPage, result: ListResult | undefined, options: A
     csrf: options.csrfToken(req),
     params,
     errors: parsed.errors,
-    actions: ACTIONS.map((value) => ({ value, label: value.replace(/_/g, ' '), meaning: ACTION_INFO[value].meaning, selected: params.action.includes(value) })),
-    resourceTypes: choices(RESOURCE_TYPES, params.resource_type),
-    outcomes: choices(OUTCOMES, params.outcome),
-    ranges: RANGE_PRESETS.map((p) => ({ value: p.value, label: p.label, selected: p.value === params.range })),
+    controls: filterControls(params),
     rows: result?.rows.map((row) => rowView(row, options.timeZone)) ?? [],
     total,
     searched: !!result,

@@ -1,8 +1,8 @@
 // Streams the current filter as CSV or NDJSON: no row cap, one batch in memory, formula injection neutralised.
 import type { Response } from 'express';
-import type { AuditRow } from '../query/list.js';
+import { shownText, type AuditRow } from '../model/row.js';
+import { FILTER_KEYS, ruleOf, valueOf, type AuditFilter } from '../query/filter-keys.js';
 import { formatQuery } from '../query/syntax.js';
-import type { AuditFilter } from '../query/list.js';
 import { redactDocument } from './view-model.js';
 
 export const EXPORT_FORMATS = ['csv', 'ndjson'] as const;
@@ -30,18 +30,35 @@ function csvRecord(row: AuditRow): string {
   const trail = (doc.audit_trail ?? {}) as Record<string, unknown>;
   const json = (v: unknown): string => (v === undefined ? '' : JSON.stringify(v));
   const cells = [
-    row.time.toISOString(), row.id, row.actor.id, row.actor.name ?? '', row.actor.email ?? '', row.action, row.resource.type,
-    row.resource.id, row.resource.target ?? '', row.outcome, row.reason ?? '', row.source.ip ?? '', row.source.userAgent ?? '',
+    row.time.toISOString(), row.id, row.actor.id, row.actor.name ?? '', row.actor.email ?? '', shownText(row, 'action'), shownText(row, 'resourceType'),
+    row.resource.id, row.resource.target ?? '', shownText(row, 'outcome'), row.reason ?? '', row.source.ip ?? '', row.source.userAgent ?? '',
     row.source.requestId ?? '', json(trail.diff), json(trail.details),
   ];
   return `${cells.map(csvCell).join(',')}\r\n`;
 }
 
+const MAX_SLUG = 100;
+const slugOf = (query: string): string =>
+  query.replace(/:/g, '-').replace(/[^A-Za-z0-9._@-]+/g, '_').replace(/_+/g, '_').replace(/-_/g, '-').replace(/^_|_$/g, '');
+
+/** The filter in a file name; when too long, each key keeps its name and its values share what room is left alike. */
+function filterSlug(filter: AuditFilter): string {
+  const whole = slugOf(formatQuery(filter));
+  if (whole.length <= MAX_SLUG) return whole || 'all';
+  const parts = FILTER_KEYS.flatMap((key) => {
+    const value = valueOf(filter, key);
+    const values = value === undefined ? '' : slugOf(ruleOf(key).format(value).join(' '));
+    return values ? [{ head: `${key.name}-`, values }] : [];
+  });
+  const room = MAX_SLUG - parts.reduce((n, p) => n + p.head.length + 1, -1);
+  const share = Math.max(0, Math.floor(room / parts.length));
+  return parts.map((p) => `${p.head}${p.values.slice(0, share)}`.replace(/[-_]+$/, '')).join('_');
+}
+
 /** `audit-trail_action-create_user-alice_20261124T101530Z.csv` */
 export function exportFileName(filter: AuditFilter, format: ExportFormat, now: Date): string {
-  const slug = formatQuery(filter).replace(/:/g, '-').replace(/[^A-Za-z0-9._@-]+/g, '_').replace(/_+/g, '_').replace(/-_/g, '-').replace(/^_|_$/g, '').slice(0, 100) || 'all';
   const stamp = now.toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z');
-  return `audit-trail_${slug}_${stamp}.${format}`;
+  return `audit-trail_${filterSlug(filter)}_${stamp}.${format}`;
 }
 
 /**

@@ -1,9 +1,9 @@
-// The page's URL parameters ↔ the query module's filter, through the one query-syntax parser.
-import type { AuditFilter, Cursor } from '../query/list.js';
-import { decodeCursor } from '../query/list.js';
+// The page's URL parameters ↔ the query module's filter, through the one query-syntax parser and the filter-key table.
+import { FILTER_KEYS, type AuditFilter, type FilterKey } from '../query/filter-keys.js';
+import { decodeCursor, type Cursor } from '../query/list.js';
 import { QuerySyntaxError, addTerm, checkRange, combineFilters, parseQuery } from '../query/syntax.js';
 
-/** Time-range presets offered beside from/to. */
+/** Time-range presets offered beside from/to; a preset sets `from`. */
 export const RANGE_PRESETS = [
   { value: '1h', label: 'Last hour', ms: 3600_000 },
   { value: '24h', label: 'Last 24 hours', ms: 24 * 3600_000 },
@@ -11,18 +11,17 @@ export const RANGE_PRESETS = [
   { value: '30d', label: 'Last 30 days', ms: 30 * 24 * 3600_000 },
 ] as const;
 
-/** The filter parameters of the page, as found in the URL. */
-export interface PageParams {
-  action: string[];
-  resource_type: string[];
-  outcome: string[];
-  target: string;
-  user: string;
-  from: string;
-  to: string;
-  range: string;
-  q: string;
-}
+/** Keys with a closed list take several values (a multiple select); the others one (a text field). */
+type ParamOf<K extends FilterKey> = K extends { values: readonly string[] } ? string[] : string;
+
+/** Whether a key takes several values in the URL and the form. */
+export const takesSeveral = (key: FilterKey): boolean => 'values' in key;
+
+/** The filter parameters of the page, as found in the URL: one per filter key, the time-range preset and the search box. */
+export type PageParams = { [K in FilterKey as K['name']]: ParamOf<K> } & { range: string; q: string };
+
+/** A key's values in the page parameters, as a list. */
+export const paramValues = (params: PageParams, key: FilterKey): string[] => [params[key.name]].flat().filter((v) => v !== '');
 
 export interface ParsedPage {
   params: PageParams;
@@ -42,34 +41,19 @@ const one = (value: unknown): string => list(value)[0] ?? '';
 
 /** Reads the URL parameters; bad values become messages, never exceptions. */
 export function parsePageParams(query: Query, options: { now: Date; defaultSize: number; maxSize?: number }): ParsedPage {
-  const params: PageParams = {
-    action: list(query.action),
-    resource_type: list(query.resource_type),
-    outcome: list(query.outcome),
-    target: one(query.target),
-    user: one(query.user),
-    from: one(query.from),
-    to: one(query.to),
-    range: one(query.range),
-    q: typeof query.q === 'string' ? query.q : '',
-  };
+  const byKey = Object.fromEntries(FILTER_KEYS.map((key) => [key.name, takesSeveral(key) ? list(query[key.name]) : one(query[key.name])]));
+  const params = { ...byKey, range: one(query.range), q: typeof query.q === 'string' ? query.q : '' } as PageParams;
   const errors: string[] = [];
   const form: Record<string, unknown> = {};
   const term = (label: string, key: string, value: string): void => {
     try {
-      addTerm(form as never, key, value);
+      addTerm(form, key, value);
     } catch (error) {
       if (!(error instanceof QuerySyntaxError)) throw error;
       errors.push(`${label}: ${error.problem}`);
     }
   };
-  for (const v of params.action) term('Action', 'action', v);
-  for (const v of params.resource_type) term('Resource type', 'resource_type', v);
-  for (const v of params.outcome) term('Outcome', 'outcome', v);
-  if (params.target) term('Target', 'target', params.target);
-  if (params.user) term('User', 'user', params.user);
-  if (params.from) term('From', 'from', params.from);
-  if (params.to) term('To', 'to', params.to);
+  for (const key of FILTER_KEYS) for (const value of paramValues(params, key)) term(key.label, key.name, value);
   if (params.range) {
     const preset = RANGE_PRESETS.find((p) => p.value === params.range);
     if (preset) form.from = new Date(options.now.getTime() - preset.ms);
@@ -112,8 +96,8 @@ export function parsePageParams(query: Query, options: { now: Date; defaultSize:
 /** The URL search string of the filter parameters (without paging), plus extra parameters. */
 export function filterSearch(params: PageParams, extra: Record<string, string> = {}): string {
   const search = new URLSearchParams();
-  for (const key of ['action', 'resource_type', 'outcome'] as const) for (const v of params[key]) search.append(key, v);
-  for (const key of ['target', 'user', 'from', 'to', 'range', 'q'] as const) if (params[key]) search.set(key, params[key]);
+  for (const key of FILTER_KEYS) for (const value of paramValues(params, key)) search.append(key.name, value);
+  for (const key of ['range', 'q'] as const) if (params[key]) search.set(key, params[key]);
   for (const [k, v] of Object.entries(extra)) search.set(k, v);
   const text = search.toString();
   return text ? `?${text}` : '';

@@ -1,5 +1,5 @@
 // Turns query rows into what the templates show: times local + exact UTC, readable diffs, secrets hidden.
-import type { AuditRow } from '../query/list.js';
+import { shownText, type AuditRow } from '../model/row.js';
 
 export interface DiffLine {
   field: string;
@@ -61,11 +61,11 @@ export function rowView(row: AuditRow, timeZone?: string): RowView {
     local,
     user: row.actor.name ?? row.actor.id,
     userTitle: [row.actor.id, row.actor.email].filter(Boolean).join(' · '),
-    action: row.action,
-    resourceType: row.resource.type,
+    action: shownText(row, 'action'),
+    resourceType: shownText(row, 'resourceType'),
     resourceId: row.resource.id,
     target: row.resource.target ?? '',
-    outcome: row.outcome,
+    outcome: shownText(row, 'outcome'),
     failed: row.outcome === 'failure',
     reason: row.reason ?? '',
     ip: row.source.ip ?? '',

@@ -1,7 +1,6 @@
 import { expect } from '../helpers/chai.js';
 import { QuerySyntaxError, combineFilters, formatQuery, parseQuery } from '../../src/query/syntax.js';
 import { decodeCursor, encodeCursor } from '../../src/query/list.js';
-import { csvCell, exportFileName, neutraliseFormula } from '../../src/web/export.js';
 
 function syntaxError(text: string): QuerySyntaxError {
   try {
@@ -84,19 +83,10 @@ describe('query syntax parser', () => {
   });
 });
 
-describe('cursors and export cells', () => {
+describe('cursors', () => {
   it('encodes and decodes cursors, refusing anything else', () => {
     const c = [1795601469943, '0193-abc'] as const;
     expect(decodeCursor(encodeCursor(c))).to.deep.equal(c);
     for (const bad of ['', 'abc', '12_', '1e5_x', '1_<script>', '99999999999999999_x']) expect(decodeCursor(bad), bad).to.equal(undefined);
-  });
-  it('neutralises formula cells and quotes CSV', () => {
-    expect(['=1+1', '+1', '-1', '@SUM(A1)', '\tx', 'ok'].map(neutraliseFormula)).to.deep.equal(["'=1+1", "'+1", "'-1", "'@SUM(A1)", "'\tx", 'ok']);
-    expect(csvCell('=HYPERLINK("x")')).to.equal('"\'=HYPERLINK(""x"")"');
-    expect(csvCell('a,b')).to.equal('"a,b"');
-  });
-  it('names the export file after the filter and time', () => {
-    expect(exportFileName(parseQuery('action:create user:"a b"'), 'csv', new Date('2026-11-24T10:15:30.123Z'))).to.equal('audit-trail_action-create_user-a_b_20261124T101530Z.csv');
-    expect(exportFileName({}, 'ndjson', new Date('2026-11-24T10:15:30Z'))).to.equal('audit-trail_all_20261124T101530Z.ndjson');
   });
 });

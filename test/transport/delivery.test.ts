@@ -155,7 +155,7 @@ describe('transport and query (real OpenSearch)', () => {
     });
 
     it('pages with a cursor, without skipping or repeating', async () => {
-      const seen: string[] = [];
+      const seen: (string | undefined)[] = [];
       let after;
       for (let page = 0; page < 10; page++) {
         const res = await listEvents(client, { index, size: 4, ...(after ? { after } : {}) });

@@ -38,4 +38,18 @@ describe('connection from the environment', () => {
     expect(clientOptions(connectionFromEnvironment({ OPENSEARCH_URL: 'https://x' })).ssl).to.deep.equal({ rejectUnauthorized: true });
     expect(clientOptions(connectionFromEnvironment({ OPENSEARCH_URL: 'https://x', OPENSEARCH_TLS_VERIFY: 'false' })).ssl).to.deep.equal({ rejectUnauthorized: false });
   });
+
+  it('signs with AWS SigV4 when a region is given (service es by default, or aoss), and never with a password too', () => {
+    const domain = connectionFromEnvironment({ OPENSEARCH_URL: 'https://search-x.eu-west-1.es.amazonaws.com', OPENSEARCH_AWS_REGION: 'eu-west-1' });
+    expect(domain.aws).to.deep.equal({ region: 'eu-west-1', service: 'es' });
+    expect(describeConnection(domain)).to.equal('https://search-x.eu-west-1.es.amazonaws.com (AWS SigV4, es in eu-west-1)');
+    expect(clientOptions(domain)).to.include.keys('Connection', 'Transport');
+    const serverless = connectionFromEnvironment({ OPENSEARCH_URL: 'https://x.us-east-1.aoss.amazonaws.com', OPENSEARCH_AWS_REGION: 'us-east-1', OPENSEARCH_AWS_SERVICE: 'aoss' });
+    expect(serverless.aws).to.deep.equal({ region: 'us-east-1', service: 'aoss' });
+    expect(clientOptions(connectionFromEnvironment({ OPENSEARCH_URL: 'https://x' }))).not.to.have.any.keys('Connection', 'Transport');
+    expect(() => connectionFromEnvironment({ OPENSEARCH_URL: 'https://x', OPENSEARCH_AWS_SERVICE: 'aoss' })).to.throw(ConfigurationError, /OPENSEARCH_AWS_REGION.*must be set too/);
+    expect(() => connectionFromEnvironment({ OPENSEARCH_URL: 'https://x', OPENSEARCH_AWS_REGION: 'Ireland' })).to.throw(ConfigurationError, /OPENSEARCH_AWS_REGION.*eu-west-1/);
+    expect(() => connectionFromEnvironment({ OPENSEARCH_URL: 'https://x', OPENSEARCH_AWS_REGION: 'eu-west-1', OPENSEARCH_AWS_SERVICE: 'ec2' })).to.throw(ConfigurationError, /OPENSEARCH_AWS_SERVICE.*es .*aoss/);
+    expect(() => connectionFromEnvironment({ OPENSEARCH_URL: 'https://u:p@x', OPENSEARCH_AWS_REGION: 'eu-west-1' })).to.throw(ConfigurationError, /not both/);
+  });
 });

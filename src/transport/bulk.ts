@@ -13,7 +13,7 @@ export type BulkResult =
   | { kind: 'items'; outcomes: ItemOutcome[] }
   /** 413: the body is too large; split it. */
   | { kind: 'too-large'; reason: string }
-  /** Every item shares one fate: network error, timeout, 429, 5xx, 401 or 403 (retry), or another 4xx (rejected). */
+  /** Every item shares one fate: network error, timeout, 429 or 5xx (retry), or another 4xx (rejected). */
   | { kind: 'all'; outcome: ItemOutcome };
 
 /** Statuses worth another try: throttling and server-side trouble. */
@@ -65,9 +65,7 @@ export async function sendBulk(client: Client, chunks: readonly Buffer[], settin
     const status = decoded.status ?? 0;
     const reason = `bulk request failed: ${decoded.message}`;
     if (status === 413) return { kind: 'too-large', reason };
-    // Credentials and permissions are the cluster's refusal of the caller, not of the events: keep them until fixed.
-    const retry = status === 0 || isRetryableStatus(status) || decoded.problem !== undefined;
-    return { kind: 'all', outcome: retry ? { kind: 'retry', status, reason } : { kind: 'rejected', status, reason } };
+    return { kind: 'all', outcome: status === 0 || isRetryableStatus(status) ? { kind: 'retry', status, reason } : { kind: 'rejected', status, reason } };
   }
 }
 

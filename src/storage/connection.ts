@@ -47,6 +47,20 @@ export const CONNECTION_ENV = {
   awsService: 'OPENSEARCH_AWS_SERVICE',
 } as const;
 
+/** What each variable means (the README's table is generated from this and CONNECTION_ENV). */
+export const CONNECTION_ENV_HELP: Record<keyof typeof CONNECTION_ENV, string> = {
+  url: 'Cluster URL, or several separated by commas. Credentials written in it (`https://user:pass@host`) are moved out of it and never shown. Required.',
+  username: 'Basic auth user name.',
+  password: 'Basic auth password.',
+  passwordFile: 'File holding the password (a mounted secret, say), when `OPENSEARCH_PASSWORD` is not set.',
+  caFile: "PEM bundle of the CAs that signed the cluster's certificate, trusted instead of the system's.",
+  certFile: 'PEM client certificate for mutual TLS; needs `OPENSEARCH_KEY_FILE`.',
+  keyFile: 'PEM private key of `OPENSEARCH_CERT_FILE`.',
+  verifyTls: '`true` (default): verify the certificate and host name. `false` only for a throwaway test cluster.',
+  awsRegion: 'Sign every request with AWS SigV4 for this region (Amazon OpenSearch Service or Serverless), with the AWS default credential chain. Not with a user name.',
+  awsService: '`es` (Amazon OpenSearch Service, default) or `aoss` (OpenSearch Serverless).',
+};
+
 /** Splits a URL into the node URL without credentials and the credentials it carried. */
 function splitCredentials(raw: string, variable: string): { url: string; username?: string; password?: string } {
   let url: URL;

@@ -1,10 +1,10 @@
 // The connection configuration read from the environment: URLs, credentials out of the URL, TLS files, errors that name the variable.
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect } from '../helpers/chai.js';
 import { ConfigurationError } from '../../src/model/errors.js';
-import { clientOptions, connectionFromEnvironment, describeConnection } from '../../src/storage/connection.js';
+import { clientOptions, connectionFromEnvironment, describeConnection, CONNECTION_ENV, CONNECTION_ENV_HELP } from '../../src/storage/connection.js';
 
 describe('connection from the environment', () => {
   it('moves credentials out of the URL, so the URL can be shown', () => {
@@ -51,5 +51,12 @@ describe('connection from the environment', () => {
     expect(() => connectionFromEnvironment({ OPENSEARCH_URL: 'https://x', OPENSEARCH_AWS_REGION: 'Ireland' })).to.throw(ConfigurationError, /OPENSEARCH_AWS_REGION.*eu-west-1/);
     expect(() => connectionFromEnvironment({ OPENSEARCH_URL: 'https://x', OPENSEARCH_AWS_REGION: 'eu-west-1', OPENSEARCH_AWS_SERVICE: 'ec2' })).to.throw(ConfigurationError, /OPENSEARCH_AWS_SERVICE.*es .*aoss/);
     expect(() => connectionFromEnvironment({ OPENSEARCH_URL: 'https://u:p@x', OPENSEARCH_AWS_REGION: 'eu-west-1' })).to.throw(ConfigurationError, /not both/);
+  });
+
+  it('is documented in the README: one row per variable of CONNECTION_ENV, with its meaning', () => {
+    const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
+    const block = /<!-- generated:connection -->([\s\S]*?)<!-- \/generated:connection -->/.exec(readme)?.[1] ?? '';
+    const rows = [...block.matchAll(/^\| `([A-Z_]+)` \| (.*) \|$/gm)].map((m) => [m[1], m[2]]);
+    expect(rows).to.deep.equal(Object.entries(CONNECTION_ENV).map(([key, variable]) => [variable, CONNECTION_ENV_HELP[key as keyof typeof CONNECTION_ENV]]));
   });
 });

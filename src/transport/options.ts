@@ -5,6 +5,7 @@ import { resolve } from 'node:path';
 import { Client } from '@opensearch-project/opensearch';
 import { ConfigurationError } from '../model/errors.js';
 import { dataStreamName } from '../storage/template.js';
+import { CONNECTION_ENV, connectionFromEnvironment, createOpenSearchClient, type ConnectionOptions } from '../storage/connection.js';
 import type { AuditDocument } from '../model/ecs-document.js';
 
 /** What happens to a new event when the memory cap is reached. */
@@ -14,10 +15,12 @@ export type SyncPolicy = 'interval' | 'always' | 'none';
 
 /** What a caller may pass to `new OpenSearchAuditTransport(options)`. */
 export interface AuditTransportOptions {
-  /** An opensearch-js client. Give this or `node`. */
+  /** An opensearch-js client. Give this, `node` or `connection`. */
   client?: Client;
-  /** OpenSearch URL, used when no `client` is given. Default: env `OPENSEARCH_URL`. */
+  /** OpenSearch URL, used when no `client` is given. */
   node?: string;
+  /** How to reach the cluster (credentials, TLS, SigV4), used when neither `client` nor `node` is given. Default: `connectionFromEnvironment()`. */
+  connection?: ConnectionOptions;
   /** Data stream namespace (`logs-audit_trail.events-<namespace>`). Default: `default`. */
   namespace?: string;
   /** Send a batch when this many events are ready. Default: 1000. */
@@ -142,9 +145,11 @@ function oneOf<T extends string>(option: string, value: T, allowed: readonly T[]
 
 function makeClient(options: AuditTransportOptions): Client {
   if (options.client) return options.client;
-  const node = options.node ?? process.env.OPENSEARCH_URL;
-  if (!node) {
-    throw new ConfigurationError('node', 'is missing: pass `client` (an opensearch-js Client) or `node` (a URL), or set OPENSEARCH_URL');
+  const node = options.node;
+  if (node === undefined) {
+    if (options.connection) return createOpenSearchClient(options.connection);
+    if (!process.env[CONNECTION_ENV.url]) throw new ConfigurationError('node', `is missing: pass \`client\` (an opensearch-js Client), \`node\` (a URL) or \`connection\`, or set ${CONNECTION_ENV.url}`);
+    return createOpenSearchClient(connectionFromEnvironment(process.env));
   }
   try {
     new URL(node);

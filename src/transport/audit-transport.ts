@@ -1,7 +1,7 @@
 // The winston transport: validates and shapes `info.audit` events, then hands them to the queue, spool and sender.
 import TransportStream from 'winston-transport';
 import { hostname } from 'node:os';
-import { AuditValidationError, validateEvent } from '../model/event.js';
+import { AuditValidationError, validateEvent, type AuditEvent } from '../model/event.js';
 import { toEcsDocument } from '../model/ecs-document.js';
 import { resolveTransportOptions, type AuditTransportOptions, type ResolvedTransportOptions } from './options.js';
 import { SpoolFiles } from './spool-files.js';
@@ -9,6 +9,7 @@ import { DeliveryQueue, type QueuedRecord } from './queue.js';
 import { Sender } from './sender.js';
 import { DeadLetterSink, deadLetterRecord, type DeadLetterRecord } from './dead-letter.js';
 import { bulkChunkEncoder, type BulkChunkEncoder } from './bulk-line.js';
+import { vouchedDescription } from './validated-events.js';
 import type { ItemOutcome } from './bulk.js';
 import type { DropNotice, TransportStats, TransportWarning } from './reports.js';
 
@@ -119,9 +120,11 @@ export class OpenSearchAuditTransport extends TransportStream {
       this.counters.ignored++;
       return;
     }
-    let event;
+    // An event the typed API vouched for is validated and described already.
+    const description = vouchedDescription(info.audit);
+    let event: AuditEvent;
     try {
-      event = validateEvent(info.audit);
+      event = description === undefined ? validateEvent(info.audit) : (info.audit as AuditEvent);
     } catch (error) {
       this.counters.invalid++;
       const message = error instanceof AuditValidationError ? error.message : `invalid audit event: ${String(error)}`;
@@ -144,6 +147,7 @@ export class OpenSearchAuditTransport extends TransportStream {
       producer: this.producer,
       sequence,
       meta,
+      ...(description === undefined ? {} : { message: description }),
     }));
     const { body, eventId } = this.encode(doc);
     const result = this.queue.push(body, { acceptedAt: Date.now(), sequence, eventId });

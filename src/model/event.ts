@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { v7 as uuidv7, validate as isUuid } from 'uuid';
 import { LIMITS } from './limits.js';
 import { fastValidateEvent } from './event-fast-path.js';
+import { jsonValueProblem } from './json-value.js';
 import { ACTIONS, ACTOR_TYPES, OUTCOMES, RESOURCE_TYPES } from './vocabulary.js';
 import type { AuditEvent, DiffEntry, ValidationIssue } from './event-types.js';
 
@@ -21,9 +22,16 @@ export class AuditValidationError extends Error {
 const text = (max: number) => z.string().trim().min(1, 'must not be empty').max(max, `must be at most ${max} characters`);
 const oneOf = <T extends readonly [string, ...string[]]>(values: T, what: string) =>
   z.enum(values, { error: (issue) => `unknown ${what} ${JSON.stringify(issue.input)}; allowed: ${values.join(', ')}` });
-const boundedJson = (what: string) =>
-  z.record(z.string(), z.unknown()).refine((value) => jsonSize(value) <= LIMITS.structuredBytes, {
-    message: `${what} must serialise to at most ${LIMITS.structuredBytes} bytes of JSON`,
+// Checked as given (a record schema would check its copy, and name a cycle's path in the copy).
+const boundedJson = () =>
+  z.unknown().transform((value, ctx) => {
+    const problem =
+      typeof value !== 'object' || value === null || Array.isArray(value) ? `must be an object, got ${Array.isArray(value) ? 'an array' : typeof value}` : jsonValueProblem(value, LIMITS.structuredBytes);
+    if (problem) {
+      ctx.addIssue({ code: 'custom', message: problem });
+      return z.NEVER;
+    }
+    return { ...(value as Record<string, unknown>) };
   });
 
 const timeSchema = z.unknown().transform((value, ctx) => {
@@ -73,17 +81,9 @@ const eventSchema = z.object({
       requestId: text(LIMITS.shortText).optional(),
     })
     .optional(),
-  diff: boundedJson('diff').optional(),
-  details: boundedJson('details').optional(),
+  diff: boundedJson().optional(),
+  details: boundedJson().optional(),
 });
-
-function jsonSize(value: unknown): number {
-  try {
-    return Buffer.byteLength(JSON.stringify(value) ?? '');
-  } catch {
-    return Number.POSITIVE_INFINITY; // cycles or BigInt: refuse
-  }
-}
 
 /** Validates and normalises an event; throws AuditValidationError naming every bad field. */
 export function validateEvent(input: unknown): AuditEvent {

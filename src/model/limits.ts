@@ -8,4 +8,6 @@ export const LIMITS = {
   roles: 32,
   /** Serialised JSON size of `diff` and of `details`, each. */
   structuredBytes: 64 * 1024,
+  /** Serialised JSON size of the caller metadata of a winston entry (every key besides `level`, `message` and `audit`). */
+  metadataBytes: 64 * 1024,
 } as const;

@@ -2,32 +2,28 @@
 import TransportStream from 'winston-transport';
 import { hostname } from 'node:os';
 import { AuditValidationError, validateEvent, type AuditEvent } from '../model/event.js';
-import { toEcsDocument } from '../model/ecs-document.js';
 import { resolveTransportOptions, type AuditTransportOptions, type ResolvedTransportOptions } from './options.js';
 import { SpoolFiles } from './spool-files.js';
-import { DeliveryQueue, type QueuedRecord } from './queue.js';
+import { DeliveryQueue } from './queue.js';
 import { Sender } from './sender.js';
-import { DeadLetterSink, deadLetterRecord, type DeadLetterRecord } from './dead-letter.js';
-import { bulkChunkEncoder, type BulkChunkEncoder } from './bulk-line.js';
+import { DeadLetterSink, deadLetterRecord, type DeadLetterInput, type DeadLetterRecord } from './dead-letter.js';
+import { bulkChunkEncoder } from './bulk-line.js';
+import { entryMetadata, metadataProblem, shapeEvent, type IntakeContext } from './intake.js';
 import { vouchedDescription } from './validated-events.js';
 import type { ItemOutcome } from './bulk.js';
 import type { DropNotice, TransportStats, TransportWarning } from './reports.js';
 
 export type { TransportStats, TransportWarning, DropNotice } from './reports.js';
 
-const RESERVED_INFO_KEYS = new Set(['level', 'message', 'audit', 'timestamp', '@timestamp']);
-
 /** Winston transport that writes audit events to an OpenSearch data stream, exactly once in the index. */
 export class OpenSearchAuditTransport extends TransportStream {
   private readonly opts: ResolvedTransportOptions;
-  private readonly host = hostname();
-  private readonly service: { name?: string; version?: string; environment?: string };
   private readonly producer: string;
+  private readonly intake: IntakeContext;
   private readonly spool: SpoolFiles | undefined;
   private readonly queue: DeliveryQueue;
   private readonly sender: Sender;
   private readonly deadLetters: DeadLetterSink;
-  private readonly encode: BulkChunkEncoder;
   private sequence: number;
   private closing: Promise<number> | undefined;
   private shuttingDown = false;
@@ -39,13 +35,15 @@ export class OpenSearchAuditTransport extends TransportStream {
     const opts = resolveTransportOptions(options);
     super(opts.level === undefined ? {} : { level: opts.level });
     this.opts = opts;
-    this.service = Object.fromEntries(Object.entries(opts.service).filter(([, v]) => v !== undefined));
     this.spool = opts.spoolDir
       ? new SpoolFiles(opts.spoolDir, opts.sync, opts.syncIntervalMs, { writeFailed: (e, lost) => this.spoolFailed(e, lost) }, opts.producerId)
       : undefined;
     this.producer = this.spool?.producerId ?? opts.producerId!;
     this.sequence = this.spool?.lastSequence ?? 0;
-    this.encode = bulkChunkEncoder(opts.dataStream);
+    this.intake = {
+      service: Object.fromEntries(Object.entries(opts.service).filter(([, v]) => v !== undefined)),
+      hostname: hostname(), producer: this.producer, redact: opts.redact, encode: bulkChunkEncoder(opts.dataStream),
+    };
     this.queue = new DeliveryQueue(opts, this.spool, {
       damaged: (id, result) => this.corrupt(`spool segment ${id}`, result.skippedBytes, result.damaged),
       loaded: () => {
@@ -109,10 +107,27 @@ export class OpenSearchAuditTransport extends TransportStream {
     try {
       this.accept(info);
     } catch (error) {
-      this.problem({ kind: 'invalid', message: `audit transport could not take an entry: ${(error as Error).message}`, error: error as Error });
+      this.problem({ kind: 'internal', message: `audit transport could not take an entry: ${(error as Error).message}`, error: error as Error });
     }
     if (this.opts.overflow === 'block' && this.queue.full && !this.shuttingDown) this.blockedNext = next;
     else next();
+  }
+
+  /**
+   * Whether `recordVouched` may take an event now, without winston: the transport holds no write
+   * back (the `block` policy), so nothing logged earlier waits behind it.
+   */
+  get takesDirectly(): boolean {
+    return this.blockedNext === undefined && this.writableLength === 0 && !(this.opts.overflow === 'block' && this.queue.full && !this.shuttingDown);
+  }
+
+  /** Takes an event the typed API has validated and described, without winston's pipeline (see `takesDirectly`). */
+  recordVouched(event: AuditEvent, message: string, level: string): void {
+    try {
+      this.take(event, level, undefined, message);
+    } catch (error) {
+      this.problem({ kind: 'internal', message: `audit transport could not take an event: ${(error as Error).message}`, error: error as Error });
+    }
   }
 
   private accept(info: Record<string, unknown>): void {
@@ -126,42 +141,52 @@ export class OpenSearchAuditTransport extends TransportStream {
     try {
       event = description === undefined ? validateEvent(info.audit) : (info.audit as AuditEvent);
     } catch (error) {
-      this.counters.invalid++;
-      const message = error instanceof AuditValidationError ? error.message : `invalid audit event: ${String(error)}`;
-      this.problem({ kind: 'invalid', message, error: error as Error });
+      this.invalid(error instanceof AuditValidationError ? error.message : `invalid audit event: ${String(error)}`, error as Error);
       return;
     }
+    const meta = entryMetadata(info);
+    const problem = metadataProblem(meta);
+    if (problem) {
+      this.invalid(`invalid audit event: ${problem}`, undefined, event.id);
+      return;
+    }
+    this.take(event, typeof info.level === 'string' ? info.level : undefined, meta, description);
+  }
+
+  /** Numbers the event (before any policy, so whatever becomes of it leaves a known gap), shapes it and queues it. */
+  private take(event: AuditEvent, level: string | undefined, meta: Record<string, unknown> | undefined, message: string | undefined): void {
     if (this.shuttingDown) {
-      this.drop({ reason: 'closed', count: 1, eventId: event.id }, 'the transport is closed');
+      this.drop({ reason: 'closed', count: 1, eventId: event.id, producer: this.producer }, 'the transport is closed');
       return;
     }
-    let meta: Record<string, unknown> | undefined;
-    for (const key in info) {
-      if (!RESERVED_INFO_KEYS.has(key)) (meta ??= {})[key] = info[key];
+    const sequence = ++this.sequence;
+    const shaped = shapeEvent(event, level, meta, message, sequence, this.intake);
+    if ('failed' in shaped) {
+      this.drop({ reason: 'redact-failed', count: 1, eventId: event.id, producer: this.producer, sequence }, shaped.message);
+      return;
     }
-    const sequence = this.sequence + 1;
-    const doc = this.opts.redact(toEcsDocument(event, {
-      level: typeof info.level === 'string' ? info.level : undefined,
-      service: this.service,
-      hostname: this.host,
-      producer: this.producer,
-      sequence,
-      meta,
-      ...(description === undefined ? {} : { message: description }),
-    }));
-    const { body, eventId } = this.encode(doc);
+    const { body, eventId } = shaped.chunk;
+    if (this.queue.neverFits(body.length)) {
+      const cap = `memoryCapBytes ${this.opts.memoryCapBytes}${this.spool ? ` less segmentBytes ${this.opts.segmentBytes}` : ''}`;
+      this.refused([{ body, eventId, sequence }], 413, `event of ${body.length} bytes can never be held in memory (${cap}): make it smaller`);
+      return;
+    }
     const result = this.queue.push(body, { acceptedAt: Date.now(), sequence, eventId });
     if (result === 'dropped-memory') {
-      this.drop({ reason: 'memory-cap', count: 1, eventId: event.id }, `memory cap (${this.opts.memoryCapBytes} bytes) reached with overflow "drop-newest"`);
+      this.drop({ reason: 'memory-cap', count: 1, eventId, producer: this.producer, sequence }, `memory cap (${this.opts.memoryCapBytes} bytes) reached with overflow "drop-newest"`);
       return;
     }
     if (result === 'dropped-spool') {
-      this.drop({ reason: 'spool-full', count: 1, eventId: event.id }, `spool full (maxSpoolBytes ${this.opts.maxSpoolBytes})`);
+      this.drop({ reason: 'spool-full', count: 1, eventId, producer: this.producer, sequence }, `spool full (maxSpoolBytes ${this.opts.maxSpoolBytes})`);
       return;
     }
-    this.sequence = sequence;
     this.counters.accepted++;
     this.sender.nudge();
+  }
+
+  private invalid(message: string, error?: Error, eventId?: string): void {
+    this.counters.invalid++;
+    this.problem({ kind: 'invalid', message, ...(error ? { error } : {}), ...(eventId ? { eventId } : {}) });
   }
 
   /** Sends what is queued now; resolves when everything accepted so far is delivered or dead-lettered. */
@@ -227,7 +252,7 @@ export class OpenSearchAuditTransport extends TransportStream {
     this.problem({ kind: 'retry', message: `${count} events will be retried in ≤ ${Math.round(delayMs)} ms (${outcome.status || 'network'}: ${outcome.reason})` });
   }
 
-  private refused(records: QueuedRecord[], status: number, reason: string): void {
+  private refused(records: readonly DeadLetterInput[], status: number, reason: string): void {
     this.counters.deadLettered += records.length;
     const letters: DeadLetterRecord[] = records.map((record) => deadLetterRecord(record, status, reason, this.producer));
     void this.deadLetters.write(letters);
@@ -242,7 +267,7 @@ export class OpenSearchAuditTransport extends TransportStream {
     if (lostCold > 0) {
       this.queue.lostCold(lostCold);
       this.counters.accepted -= lostCold;
-      this.drop({ reason: 'disk-error', count: lostCold }, `spool write failed (${error.message})`);
+      this.drop({ reason: 'disk-error', count: lostCold, producer: this.producer }, `spool write failed (${error.message})`);
     }
     this.problem({ kind: 'spool', message: `spool write failed: ${error.message} (events in memory are still sent; free disk space)`, error }, true);
   }
@@ -254,6 +279,7 @@ export class OpenSearchAuditTransport extends TransportStream {
 
   private drop(notice: DropNotice, why: string): void {
     this.counters.dropped += notice.count;
+    if (notice.sequence !== undefined) this.spool?.noteSequence(notice.sequence);
     this.emit('dropped', notice);
     this.problem({ kind: 'dropped', message: `${notice.count} event(s) dropped: ${why}`, ...(notice.eventId ? { eventId: notice.eventId } : {}) });
   }

@@ -10,15 +10,20 @@ export interface DeadLetterRecord {
   reason: string;
   status: number;
   producer: string;
+  /** The `event.sequence` the event was given (a known gap in the producer's sequence, not a loss). */
+  sequence: number;
   event_id?: string;
   /** The document as it was sent (or its raw text when it cannot be parsed). */
   document: unknown;
 }
 
+/** A refused event: its bulk chunk, the event id it was sent under and its sequence number. */
+export type DeadLetterInput = BulkChunk & { sequence: number };
+
 /** Builds the record from a refused event's bulk chunk and the event id it was sent under. */
-export function deadLetterRecord(refused: BulkChunk, status: number, reason: string, producer: string): DeadLetterRecord {
+export function deadLetterRecord(refused: DeadLetterInput, status: number, reason: string, producer: string): DeadLetterRecord {
   return {
-    '@timestamp': new Date().toISOString(), reason, status, producer,
+    '@timestamp': new Date().toISOString(), reason, status, producer, sequence: refused.sequence,
     ...(refused.eventId ? { event_id: refused.eventId } : {}),
     document: sentDocument(refused.body),
   };

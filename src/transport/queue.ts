@@ -96,6 +96,11 @@ export class DeliveryQueue {
     return this.memoryBytes >= this.options.memoryCapBytes;
   }
 
+  /** Whether a chunk of `bytes` could never be held under the cap (with a spool: beside a segment being read back). */
+  neverFits(bytes: number): boolean {
+    return bytes + RECORD_OVERHEAD > this.options.memoryCapBytes - (this.spool ? this.options.segmentBytes : 0);
+  }
+
   /** Takes an event (its bulk chunk), applying the overflow policy past the memory cap. */
   push(body: Buffer, facts: RecordFacts): PushResult {
     const size = body.length + RECORD_OVERHEAD;

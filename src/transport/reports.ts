@@ -6,7 +6,7 @@ export interface TransportStats {
   accepted: number;
   /** Log entries without an `audit` field (ignored by this transport). */
   ignored: number;
-  /** Events refused by validation (reported with a `warn` event). */
+  /** Events refused by validation, their metadata included (reported with a `warn` event saying what is wrong). */
   invalid: number;
   /** Events waiting to be sent (in memory, on disk or due for a retry). */
   queued: number;
@@ -20,7 +20,7 @@ export interface TransportStats {
   retried: number;
   /** Events OpenSearch refused for good (4xx such as a mapping error), sent to the dead letter. */
   deadLettered: number;
-  /** Events dropped: memory cap with `drop-newest`, full spool, disk error, or after close. */
+  /** Events dropped: memory cap with `drop-newest`, full spool, disk error, a failing redact hook, or after close. */
   dropped: number;
   /** Bytes in spool segment files. */
   spooledBytes: number;
@@ -30,7 +30,7 @@ export interface TransportStats {
   oldestUndeliveredAgeMs: number;
   /** Spool bytes skipped as corrupt or truncated. */
   corruptBytes: number;
-  /** Last sequence number stamped by this producer. */
+  /** Last sequence number given by this producer (to an event delivered, queued, dead-lettered or dropped). */
   lastSequence: number;
 }
 
@@ -42,9 +42,15 @@ export interface TransportWarning {
   error?: Error;
 }
 
-/** The `dropped` event's payload. */
+/**
+ * The `dropped` event's payload. `producer` and `sequence` say which number of the producer's
+ * sequence is a known drop (not a loss); events offered after close are not numbered.
+ */
 export interface DropNotice {
-  reason: 'memory-cap' | 'spool-full' | 'disk-error' | 'closed';
+  reason: 'memory-cap' | 'spool-full' | 'disk-error' | 'redact-failed' | 'closed';
   count: number;
+  producer: string;
+  /** The event's sequence number (absent for `closed`, and for `disk-error`, which may cover several). */
+  sequence?: number;
   eventId?: string;
 }

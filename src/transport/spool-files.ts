@@ -147,10 +147,23 @@ export class SpoolFiles {
     }
   }
 
+  /** A sequence number was used without a record (a known drop): kept with the next write, so it is never given again. */
+  noteSequence(sequence: number): void {
+    if (sequence > this.pendingSequence) this.pendingSequence = sequence;
+    if (!this.writeScheduled) {
+      this.writeScheduled = true;
+      setImmediate(() => this.writeNow());
+    }
+  }
+
   /** Writes the pending records (then the sequence). Returns false when the write failed. */
   writeNow(): boolean {
     this.writeScheduled = false;
-    if (!this.pending.length || this.closed) return true;
+    if (this.closed) return true;
+    if (!this.pending.length) {
+      if (this.pendingSequence > this.lastSequence) this.writeSequence((this.lastSequence = this.pendingSequence));
+      return true;
+    }
     const chunks = this.pending;
     const bytes = this.pendingBytes;
     const cold = this.pendingCold;

@@ -103,6 +103,24 @@ describe('event validation', () => {
       expect(issuesOf(sampleEvent({ actor: { id: 'u', roles } })).map((i) => i.path)).to.deep.equal(['actor.roles']);
     });
 
+    it('details or diff that JSON cannot hold: says why and where, not that they are too big', () => {
+      const loop: Record<string, unknown> = { step: 1 };
+      loop.again = { back: loop };
+      expect(() => validateEvent(sampleEvent({ details: loop }))).to.throw(
+        AuditValidationError,
+        'invalid audit event: details: must be JSON, but "again.back" refers back to an object that contains it (a circular reference), which JSON cannot hold',
+      );
+      expect(() => validateEvent(sampleEvent({ diff: { quota: { old: 1, new: 2n } } }))).to.throw(
+        AuditValidationError,
+        'invalid audit event: diff: must be JSON, but "quota.new" is a BigInt (2n), which JSON cannot hold: convert it to a string or a number',
+      );
+      const details = { blob: 'y'.repeat(LIMITS.structuredBytes) };
+      expect(() => validateEvent(sampleEvent({ details }))).to.throw(
+        AuditValidationError,
+        `invalid audit event: details: must serialise to at most ${LIMITS.structuredBytes} bytes of JSON, got ${LIMITS.structuredBytes + 11}`,
+      );
+    });
+
     it('reports every bad field at once', () => {
       const issues = issuesOf({ action: 'nope', actor: { id: 'u' }, resource: { type: 'workspace' }, outcome: 'maybe' });
       expect(issues.map((i) => i.path).sort()).to.deep.equal(['action', 'outcome', 'resource.id']);

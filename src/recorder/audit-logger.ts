@@ -41,8 +41,11 @@ export interface AuditLogger extends AuditSink {
   flush(): Promise<void>;
   /** The transport's counters. */
   stats(): TransportStats;
-  /** Flushes and closes the logger; resolves once the queued events are written. */
-  close(): Promise<void>;
+  /**
+   * Drains for up to `closeTimeoutMs`, then closes the logger; resolves to the number of events left
+   * undelivered (0 once everything queued is written), as `transport.close()` does.
+   */
+  close(): Promise<number>;
   /** The underlying winston logger (only the audit transport is attached). */
   readonly logger: winston.Logger;
   /** The underlying transport, to attach to another winston logger if you prefer. */
@@ -66,22 +69,33 @@ export function createAuditLogger(options: AuditLoggerOptions = {}): AuditLogger
   const warn = onWarning ?? ((w: TransportWarning) => console.warn(`[audit] ${w.message}`));
   transport.on('warn', warn);
   const logger = winston.createLogger({ level: 'info', transports: [transport] });
-  let closing: Promise<void> | undefined;
+  let closing: Promise<number> | undefined;
+  const levels = logger.levels;
+  const passes = (level: string) => transport.level === undefined || (levels[level] ?? Infinity) <= (levels[transport.level] ?? -1);
   return {
     logger,
     transport,
     record(input) {
-      // Validated and described once, here: the transport takes the vouched-for event as it is.
+      // Validated and described once, here: the transport takes the event as it is.
       const event = validateEvent(input);
       const description = describeEvent(event);
-      logger.log(event.outcome === 'failure' ? 'warn' : 'info', description, { audit: vouchForEvent(event, description) });
+      const level = event.outcome === 'failure' ? 'warn' : 'info';
+      // Straight into the transport when winston would only pass it on: no other transport, nothing
+      // waiting in winston (order kept), and the transport not holding writes back (the block policy).
+      // Once closed, the transport counts what still comes as dropped.
+      if (logger.writableEnded || (logger.transports.length === 1 && logger.writableLength === 0 && logger.readableLength === 0 && transport.takesDirectly)) {
+        if (passes(level)) transport.recordVouched(event, description, level);
+      } else {
+        logger.log(level, description, { audit: vouchForEvent(event, description) });
+      }
       return event.id;
     },
     flush: () => transport.flush(),
     stats: () => transport.stats(),
     close() {
-      closing ??= new Promise<void>((resolve) => {
-        logger.once('finish', () => resolve());
+      closing ??= new Promise<number>((resolve) => {
+        const left = transport.close();
+        logger.once('finish', () => resolve(left));
         logger.end();
       });
       return closing;

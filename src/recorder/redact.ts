@@ -61,7 +61,27 @@ export function createRedactor(options: RedactOptions = {}): (document: AuditDoc
     return out;
   };
 
-  return (document) => walk(document, paths) as AuditDocument;
+  // Each key's verdict, remembered (documents repeat the same few keys); bounded so odd keys cannot grow it.
+  const verdicts = new Map<string, boolean>();
+  const masked = (key: string): boolean => {
+    let verdict = verdicts.get(key);
+    if (verdict === undefined) {
+      verdict = keys.has(normaliseKey(key));
+      if (verdicts.size < 10_000) verdicts.set(key, verdict);
+    }
+    return verdict;
+  };
+  /** Whether any key below `value` is masked: read only, so a document with nothing to mask is returned as it is. */
+  const holdsMasked = (value: Json): boolean => {
+    if (value === null || typeof value !== 'object' || value instanceof Date) return false;
+    if (Array.isArray(value)) return value.some(holdsMasked);
+    for (const key in value as Record<string, Json>) {
+      if (masked(key) || holdsMasked((value as Record<string, Json>)[key])) return true;
+    }
+    return false;
+  };
+
+  return (document) => (paths.length === 0 && !holdsMasked(document) ? document : (walk(document, paths) as AuditDocument));
 }
 
 /** The redactor `createAuditLogger` installs when given no other: masks the always-redacted keys. */

@@ -83,7 +83,7 @@ export function createAuditLogger(options: AuditLoggerOptions = {}): AuditLogger
       // Straight into the transport when winston would only pass it on: no other transport, nothing
       // waiting in winston (order kept), and the transport not holding writes back (the block policy).
       // Once closed, the transport counts what still comes as dropped.
-      if (logger.writableEnded || (logger.transports.length === 1 && logger.writableLength === 0 && logger.readableLength === 0 && transport.takesDirectly)) {
+      if (closing !== undefined || (logger.transports.length === 1 && logger.writableLength === 0 && logger.readableLength === 0 && transport.takesDirectly)) {
         if (passes(level)) transport.recordVouched(event, description, level);
       } else {
         logger.log(level, description, { audit: vouchForEvent(event, description) });
@@ -93,9 +93,9 @@ export function createAuditLogger(options: AuditLoggerOptions = {}): AuditLogger
     flush: () => transport.flush(),
     stats: () => transport.stats(),
     close() {
+      // winston first hands on what it holds; its end closes the transport, whose count this is.
       closing ??= new Promise<number>((resolve) => {
-        const left = transport.close();
-        logger.once('finish', () => resolve(left));
+        logger.once('finish', () => resolve(transport.close()));
         logger.end();
       });
       return closing;

@@ -37,6 +37,16 @@ export interface AuditDocument {
   [extra: string]: unknown;
 }
 
+/**
+ * A `redact` hook. One that changes nothing but the free-form values a caller gives (`details`,
+ * `diff`, metadata) may say so with `freeForm`, which then applies to each of those alone, returning
+ * it as it is when there is nothing to mask: the transport serialises the document once, never building it as an object.
+ */
+export interface DocumentRedactor {
+  (document: AuditDocument): AuditDocument;
+  readonly freeForm?: (value: Record<string, unknown>) => Record<string, unknown>;
+}
+
 /** Context added by the producer, not by the caller of an event. */
 export interface DocumentContext {
   /** When the document was built. Default: now. */
@@ -75,7 +85,8 @@ export function safeMetadata(meta: Record<string, unknown> | undefined): Record<
   return kept;
 }
 
-function categories(event: AuditEvent): string[] {
+/** The event's ECS categories: the action's, plus `iam` when a user is acted on. */
+export function categoriesOf(event: AuditEvent): string[] {
   const info = ACTION_INFO[event.action];
   const list: EcsCategory[] = [...info.category];
   if (event.resource.type === 'user' && !list.includes('iam')) list.push('iam');
@@ -94,7 +105,7 @@ export function toEcsDocument(event: AuditEvent, context: DocumentContext = {}):
       action: event.action,
       outcome: event.outcome,
       kind: 'event',
-      category: categories(event),
+      category: categoriesOf(event),
       type: [...ACTION_INFO[event.action].type],
       dataset: DATASET,
       created: (context.created ?? new Date()).toISOString(),

@@ -1,5 +1,6 @@
 // Redaction: removes or masks credentials (authorization, cookies, configured keys/paths) from a document before it leaves the process.
-import type { AuditDocument } from '../model/ecs-document.js';
+import type { AuditDocument, DocumentRedactor } from '../model/ecs-document.js';
+import { FIELDS } from '../model/vocabulary.js';
 import { ConfigurationError } from '../model/errors.js';
 
 /** Keys always masked, wherever they appear (case-insensitive): HTTP credentials. */
@@ -30,7 +31,7 @@ const normaliseKey = (key: string): string => key.toLowerCase().replaceAll('_', 
 type Json = unknown;
 
 /** Builds a redactor for the transport's `redact` hook. It never mutates its input. */
-export function createRedactor(options: RedactOptions = {}): (document: AuditDocument) => AuditDocument {
+export function createRedactor(options: RedactOptions = {}): DocumentRedactor {
   const keys = new Set<string>(ALWAYS_REDACTED_KEYS);
   for (const key of options.keys ?? []) {
     if (typeof key !== 'string' || !key.trim()) throw new ConfigurationError('redact.keys', 'must be a list of non-empty strings, e.g. ["x-api-key", "password"]');
@@ -81,7 +82,12 @@ export function createRedactor(options: RedactOptions = {}): (document: AuditDoc
     return false;
   };
 
-  return (document) => (paths.length === 0 && !holdsMasked(document) ? document : (walk(document, paths) as AuditDocument));
+  const redactor = (document: AuditDocument) => (paths.length === 0 && !holdsMasked(document) ? document : (walk(document, paths) as AuditDocument));
+  // Without paths, and with no key that names a field this product writes, only free-form values can hold a masked key.
+  const ownKeys = new Set(FIELDS.flatMap((field) => field.name.split('.')).map(normaliseKey));
+  if (paths.length > 0 || [...keys].some((key) => ownKeys.has(key))) return redactor;
+  const freeForm = (value: Record<string, unknown>) => (holdsMasked(value) ? (walk(value, []) as Record<string, unknown>) : value);
+  return Object.assign(redactor, { freeForm });
 }
 
 /** The redactor `createAuditLogger` installs when given no other: masks the always-redacted keys. */

@@ -12,19 +12,23 @@ export interface BulkChunk {
   eventId: string;
 }
 
-/** The action and document lines of one event, for the data stream it was accepted for. */
-export type BulkChunkEncoder = (document: AuditDocument) => BulkChunk;
+/** The action and document lines of one event, for the data stream it was accepted for: from a document, or from its JSON text. */
+export interface BulkChunkEncoder {
+  (document: AuditDocument): BulkChunk;
+  /** `documentJson` is the document serialised already (once); `eventId` its `event.id`. */
+  fromJson(eventId: string, documentJson: string): BulkChunk;
+}
 
 /** Makes the encoder of a data stream; its action line prefix is built once. */
 export function bulkChunkEncoder(dataStream: string): BulkChunkEncoder {
   const actionPrefix = `{"create":{"_index":${JSON.stringify(dataStream)},"_id":`;
-  return (document) => {
-    const eventId = document.event.id;
+  const fromJson = (eventId: unknown, documentJson: string): BulkChunk => {
     if (typeof eventId !== 'string' || eventId.length === 0 || Buffer.byteLength(eventId) > MAX_ID_BYTES) {
       throw new TypeError(`event.id must be a string of 1 to ${MAX_ID_BYTES} bytes, got ${JSON.stringify(eventId)}`);
     }
-    return { body: Buffer.from(`${actionPrefix}${JSON.stringify(eventId)}}}\n${JSON.stringify(document)}\n`), eventId };
+    return { body: Buffer.from(`${actionPrefix}${JSON.stringify(eventId)}}}\n${documentJson}\n`), eventId };
   };
+  return Object.assign((document: AuditDocument) => fromJson(document.event.id, JSON.stringify(document)), { fromJson });
 }
 
 /** Where the document line starts: JSON.stringify never writes a raw newline, so the action line ends at the first one. */

@@ -1,5 +1,6 @@
 // Shaping one taken event: its document, the redact hook, and its bulk chunk serialised once; a failure is said in words.
-import { toEcsDocument, type AuditDocument } from '../model/ecs-document.js';
+import { describeEvent, toEcsDocument, type AuditDocument, type DocumentRedactor } from '../model/ecs-document.js';
+import { ecsDocumentJson } from '../model/ecs-json.js';
 import type { AuditEvent } from '../model/event.js';
 import { LIMITS } from '../model/limits.js';
 import { jsonValueProblem } from '../model/json-value.js';
@@ -12,7 +13,7 @@ export interface IntakeContext {
   service: { name?: string; version?: string; environment?: string };
   hostname: string;
   producer: string;
-  redact: (document: AuditDocument) => AuditDocument;
+  redact: DocumentRedactor | undefined;
   encode: BulkChunkEncoder;
 }
 
@@ -35,10 +36,48 @@ export function metadataProblem(meta: Record<string, unknown> | undefined): stri
   return problem && `metadata: ${problem}`;
 }
 
-/** Builds, redacts and serialises the event's document under `sequence`; never throws. */
+/** ISO text of a time in ms, kept for the last millisecond asked (events come many per millisecond). */
+let lastMs = NaN;
+let lastIso = '';
+function isoNow(): string {
+  const now = Date.now();
+  if (now !== lastMs) {
+    lastMs = now;
+    lastIso = new Date(now).toISOString();
+  }
+  return lastIso;
+}
+
+/**
+ * Builds, redacts and serialises the event's document under `sequence`; never throws. Without a
+ * redact hook, or with one that only masks free-form values, the JSON text is written straight from
+ * the event (`ecsDocumentJson`); any other hook is given the document object.
+ */
 export function shapeEvent(
   event: AuditEvent, level: string | undefined, meta: Record<string, unknown> | undefined, message: string | undefined, sequence: number, context: IntakeContext,
 ): Shaped {
+  const redact = context.redact;
+  const freeForm = redact?.freeForm;
+  if (redact === undefined || freeForm !== undefined) {
+    let taken = event;
+    try {
+      if (freeForm !== undefined) {
+        if (meta !== undefined) meta = freeForm(meta);
+        const details = event.details === undefined ? undefined : freeForm(event.details);
+        const diff = event.diff === undefined ? undefined : freeForm(event.diff);
+        if (details !== event.details || diff !== event.diff) taken = { ...event, ...(details ? { details } : {}), ...(diff ? { diff: diff as AuditEvent['diff'] } : {}) };
+      }
+    } catch (error) {
+      return { failed: 'redact', message: `the redact hook threw: ${(error as Error)?.message ?? String(error)}` };
+    }
+    const json = ecsDocumentJson(taken, {
+      ...(level === undefined ? {} : { level }),
+      service: context.service, hostname: context.hostname, producer: context.producer, sequence, created: isoNow(),
+      ...(meta === undefined ? {} : { meta }),
+      message: message ?? describeEvent(event),
+    });
+    return { chunk: context.encode.fromJson(event.id, json) };
+  }
   const document = toEcsDocument(event, {
     ...(level === undefined ? {} : { level }),
     service: context.service, hostname: context.hostname, producer: context.producer, sequence,
@@ -47,7 +86,7 @@ export function shapeEvent(
   });
   let redacted: AuditDocument;
   try {
-    redacted = context.redact(document);
+    redacted = redact(document);
   } catch (error) {
     return { failed: 'redact', message: `the redact hook threw: ${(error as Error)?.message ?? String(error)}` };
   }

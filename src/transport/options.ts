@@ -6,7 +6,7 @@ import { Client } from '@opensearch-project/opensearch';
 import { ConfigurationError } from '../model/errors.js';
 import { dataStreamName } from '../storage/template.js';
 import { CONNECTION_ENV, connectionFromEnvironment, createOpenSearchClient, type ConnectionOptions } from '../storage/connection.js';
-import type { AuditDocument } from '../model/ecs-document.js';
+import type { AuditDocument, DocumentRedactor } from '../model/ecs-document.js';
 import { DEFAULT_NAMESPACE } from '../model/vocabulary.js';
 
 /** What happens to a new event when the memory cap is reached. */
@@ -82,7 +82,7 @@ export interface AuditTransportOptions {
    * Last step of shaping, before a document is queued: remove or mask what must never leave the
    * process. Default: none.
    */
-  redact?: (document: AuditDocument) => AuditDocument;
+  redact?: DocumentRedactor;
 }
 
 export interface ResolvedTransportOptions {
@@ -110,7 +110,8 @@ export interface ResolvedTransportOptions {
   producerId?: string;
   service: { name?: string; version?: string; environment?: string };
   level?: string;
-  redact: (document: AuditDocument) => AuditDocument;
+  /** Undefined when none is given. */
+  redact?: DocumentRedactor;
 }
 
 const MiB = 1024 * 1024;
@@ -195,14 +196,16 @@ export function resolveTransportOptions(options: AuditTransportOptions = {}): Re
     syncIntervalMs: positiveInteger('syncIntervalMs', options.syncIntervalMs ?? defaults.syncIntervalMs, 60_000),
     closeTimeoutMs: positiveInteger('closeTimeoutMs', options.closeTimeoutMs ?? defaults.closeTimeoutMs, 3_600_000, 0),
     service: { name: options.serviceName, version: options.serviceVersion, environment: options.serviceEnvironment },
-    redact: options.redact ?? ((document) => document),
   };
   if (resolved.segmentBytes > resolved.memoryCapBytes / 2) {
     throw new ConfigurationError('segmentBytes', `must be at most half of memoryCapBytes (${resolved.memoryCapBytes}): a spooled segment is read back into memory whole`);
   }
   if (typeof resolved.gzip !== 'boolean') throw new ConfigurationError('gzip', 'must be true or false');
   if (resolved.retryMaxDelayMs < resolved.retryBaseDelayMs) throw new ConfigurationError('retryMaxDelayMs', 'must be at least retryBaseDelayMs');
-  if (typeof resolved.redact !== 'function') throw new ConfigurationError('redact', 'must be a function (document) => document');
+  if (options.redact !== undefined) {
+    if (typeof options.redact !== 'function') throw new ConfigurationError('redact', 'must be a function (document) => document');
+    resolved.redact = options.redact;
+  }
   if (spoolDir) resolved.spoolDir = spoolDir;
   const deadLetterFile = options.deadLetterFile ?? (spoolDir ? resolve(spoolDir, 'dead-letter.ndjson') : undefined);
   if (deadLetterFile) resolved.deadLetterFile = resolve(deadLetterFile);

@@ -10,6 +10,7 @@ import { DeadLetterSink, deadLetterRecord, type DeadLetterInput, type DeadLetter
 import { bulkChunkEncoder } from './bulk-line.js';
 import { entryMetadata, metadataProblem, shapeEvent, type IntakeContext } from './intake.js';
 import { vouchedDescription } from './validated-events.js';
+import { replayScreen } from './replay-screen.js';
 import type { ItemOutcome } from './bulk.js';
 import type { DropNotice, TransportStats, TransportWarning } from './reports.js';
 
@@ -67,7 +68,7 @@ export class OpenSearchAuditTransport extends TransportStream {
       refused: (records, status, reason) => this.refused(records, status, reason),
       freed: () => this.freed(),
       failed: (error) => this.problem({ kind: 'internal', message: `audit transport delivery loop: ${error.message}`, error }),
-    });
+    }, replayScreen(opts.client, this.producer));
     // Reported on the next tick, so that listeners attached right after construction hear it.
     const damaged = (this.spool?.recovered ?? []).filter((seg) => seg.decoded.skippedBytes > 0);
     for (const seg of damaged) this.counters.corruptBytes += seg.decoded.skippedBytes;

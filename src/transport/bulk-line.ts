@@ -31,6 +31,15 @@ export function bulkChunkEncoder(dataStream: string): BulkChunkEncoder {
   return Object.assign((document: AuditDocument) => fromJson(document.event.id, JSON.stringify(document)), { fromJson });
 }
 
+const ACTION_START = '{"create":{"_index":"';
+
+/** The index or data stream a chunk was made for (its action line says; names need no escaping), or '' if it is not one of ours. */
+export function chunkIndex(body: Buffer): string {
+  if (body.toString('latin1', 0, ACTION_START.length) !== ACTION_START) return '';
+  const end = body.indexOf(0x22, ACTION_START.length);
+  return end < 0 ? '' : body.toString('utf8', ACTION_START.length, end);
+}
+
 /** Where the document line starts: JSON.stringify never writes a raw newline, so the action line ends at the first one. */
 function documentStart(body: Buffer): number {
   return body.indexOf(0x0a) + 1;

@@ -10,6 +10,8 @@ const RECORD_OVERHEAD = 96;
 export interface QueuedRecord extends RecordFacts {
   body: Buffer;
   attempts: number;
+  /** Read back from a spool left by an earlier run: it may have been stored before. */
+  recovered?: boolean;
   dueAt: number;
   segment: Segment;
 }
@@ -201,7 +203,7 @@ export class DeliveryQueue {
           seg.outstanding -= lost;
           this.outstanding -= lost;
         }
-        seg.records = result.records.map(({ payload, ...facts }) => ({ ...facts, body: payload, attempts: 0, dueAt: 0, segment: seg }));
+        seg.records = result.records.map(({ payload, ...facts }) => ({ ...facts, body: payload, attempts: 0, dueAt: 0, segment: seg, ...(seg.scanned ? { recovered: true } : {}) }));
         seg.handed = 0;
         for (const rec of seg.records) {
           this.memoryBytes += rec!.body.length + RECORD_OVERHEAD;

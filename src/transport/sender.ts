@@ -4,6 +4,7 @@ import type { ResolvedTransportOptions } from './options.js';
 import type { DeliveryQueue, QueuedRecord } from './queue.js';
 import type { SpoolFiles } from './spool-files.js';
 import { backoffDelay, sendBulk, type ItemOutcome } from './bulk.js';
+import { mayBeStored, type Screened } from './replay-screen.js';
 
 /** What the sender tells its owner. */
 export interface SenderReporter {
@@ -34,6 +35,8 @@ export class Sender {
     private readonly queue: DeliveryQueue,
     private readonly spool: SpoolFiles | undefined,
     private readonly reporter: SenderReporter,
+    /** Finds records that may be stored already in an older backing index (see replay-screen.ts). */
+    private readonly screen?: (batch: readonly QueuedRecord[]) => Promise<Screened>,
   ) {
     this.batchBytesLimit = options.maxBatchBytes;
   }
@@ -134,6 +137,26 @@ export class Sender {
 
   private async send(batch: QueuedRecord[]): Promise<void> {
     this.active++;
+    if (this.screen && batch.some(mayBeStored)) {
+      try {
+        const { stored, conflicts } = await this.screen(batch);
+        for (const rec of stored) this.queue.settle(rec);
+        if (stored.length) this.reporter.delivered(stored.length, stored.length);
+        if (conflicts.length) this.refuse(conflicts, 409, 'its id is stored already for another event (a reused id); this event was not indexed');
+        if (stored.length || conflicts.length) batch = batch.filter((rec) => !stored.includes(rec) && !conflicts.includes(rec));
+      } catch (error) {
+        this.active--;
+        this.retryAll(batch, { kind: 'retry', status: 0, reason: `looking for earlier copies failed: ${(error as Error).message}` }, Date.now());
+        this.pump();
+        return;
+      }
+      if (!batch.length) {
+        this.active--;
+        this.reporter.freed();
+        this.pump();
+        return;
+      }
+    }
     const result = await sendBulk(this.client, batch.map((r) => r.body), { timeoutMs: this.options.requestTimeoutMs, gzip: this.options.gzip });
     this.active--;
     const now = Date.now();
@@ -156,7 +179,13 @@ export class Sender {
       let retryOutcome: (ItemOutcome & { kind: 'retry' }) | undefined;
       result.outcomes.forEach((outcome, i) => {
         const rec = batch[i]!;
-        if (outcome.kind === 'delivered') {
+        if (outcome.kind === 'delivered' && outcome.replay && !mayBeStored(rec)) {
+          // 409 on the first sending of an event this producer never sent: its id was taken by another event.
+          const key = '409 conflict';
+          const group = refused.get(key) ?? { status: 409, reason: 'its id is stored already for another event (a reused id); this event was not indexed', records: [] };
+          group.records.push(rec);
+          refused.set(key, group);
+        } else if (outcome.kind === 'delivered') {
           q.settle(rec);
           delivered++;
           if (outcome.replay) replays++;

@@ -1,0 +1,56 @@
+// Before events that may be stored already are sent again: which are in a backing index the data stream has rolled over from.
+import type { Client } from '@opensearch-project/opensearch';
+import type { QueuedRecord } from './queue.js';
+import { chunkIndex } from './bulk-line.js';
+
+/** What the screen found among the records of a batch. */
+export interface Screened {
+  /** Stored already by this producer under the same sequence: delivered (a replay). */
+  stored: QueuedRecord[];
+  /** Their id is stored already for another event (another producer or sequence): never sent again. */
+  conflicts: QueuedRecord[];
+}
+
+/** Whether a record may be stored already: read back from a spool at start, or sent before without a clear answer. */
+export function mayBeStored(record: QueuedRecord): boolean {
+  return record.recovered === true || record.attempts > 0;
+}
+
+/**
+ * `create` with `_id` finds an earlier copy only in the write index: once the data stream has rolled
+ * over, a copy in an older backing index is not seen. For records that may be stored already (and
+ * only those: the hot path never asks), looks their ids up in the older backing indices, in real
+ * time (`_mget`), before they are sent again.
+ */
+export function replayScreen(client: Client, producer: string): (batch: readonly QueuedRecord[]) => Promise<Screened> {
+  return async (batch) => {
+    const screened: Screened = { stored: [], conflicts: [] };
+    const byStream = new Map<string, QueuedRecord[]>();
+    for (const record of batch) {
+      if (!mayBeStored(record)) continue;
+      const stream = chunkIndex(record.body);
+      if (stream) byStream.set(stream, [...(byStream.get(stream) ?? []), record]);
+    }
+    for (const [stream, records] of byStream) {
+      const found = await client.transport.request({ method: 'GET', path: `/_data_stream/${encodeURIComponent(stream)}` }, { maxRetries: 0 });
+      const indices = ((found.body as { data_streams?: { indices?: { index_name: string }[] }[] }).data_streams?.[0]?.indices ?? []).map((i) => i.index_name);
+      const older = indices.slice(0, -1); // the last is the write index, where `create` itself answers 409
+      if (older.length === 0) continue;
+      const docs = records.flatMap((r) => older.map((index) => ({ _index: index, _id: r.eventId })));
+      const res = await client.transport.request(
+        { method: 'POST', path: '/_mget', querystring: { _source_includes: 'audit_trail.producer,event.sequence' }, body: { docs } },
+        { maxRetries: 0 },
+      );
+      const hits = (res.body as { docs: { _id: string; found?: boolean; _source?: { audit_trail?: { producer?: string }; event?: { sequence?: number } } }[] }).docs;
+      const seen = new Map<string, { producer?: string; sequence?: number }>();
+      for (const hit of hits) if (hit.found) seen.set(hit._id, { producer: hit._source?.audit_trail?.producer, sequence: hit._source?.event?.sequence });
+      for (const record of records) {
+        const copy = seen.get(record.eventId);
+        if (!copy) continue;
+        if (copy.producer === producer && copy.sequence === record.sequence) screened.stored.push(record);
+        else screened.conflicts.push(record);
+      }
+    }
+    return screened;
+  };
+}

@@ -1,6 +1,6 @@
 // Serialising once: the ECS document of an event written straight to JSON text, without building the document object first.
 import type { AuditEvent } from './event.js';
-import { categoriesOf, safeMetadata, type DocumentContext } from './ecs-document.js';
+import { categoriesOf, safeMetadata } from './ecs-document.js';
 import { ACTION_INFO, DATASET, ECS_VERSION } from './vocabulary.js';
 
 const str = JSON.stringify as (value: string) => string;
@@ -18,11 +18,23 @@ function eventConstants(event: AuditEvent): string {
   return text;
 }
 
+/** `DocumentContext`, every field present (undefined when not given), `created` as ISO text. */
+export interface JsonContext {
+  created: string;
+  message: string;
+  level: string | undefined;
+  service: { name?: string; version?: string; environment?: string } | undefined;
+  hostname: string | undefined;
+  producer: string | undefined;
+  sequence: number | undefined;
+  meta: Record<string, unknown> | undefined;
+}
+
 /**
  * `JSON.stringify(toEcsDocument(event, context))`, the same text key for key (a unit test holds the
  * two equal), made without the intermediate object; `created` is the ISO text of `context.created`.
  */
-export function ecsDocumentJson(event: AuditEvent, context: Omit<DocumentContext, 'created'> & { message: string; created: string }): string {
+export function ecsDocumentJson(event: AuditEvent, context: JsonContext): string {
   const meta = context.meta === undefined ? '' : JSON.stringify(safeMetadata(context.meta)).slice(1, -1);
   let out = `{${meta}${meta ? ',' : ''}"@timestamp":${str(event.time.toISOString())},"message":${str(context.message)}${ECS}`;
   out += `,"event":{"id":${str(event.id)},"action":${str(event.action)},"outcome":${str(event.outcome)}${eventConstants(event)},"created":${str(context.created)}`;

@@ -75,7 +75,8 @@ export function fastValidateEvent(input: unknown): AuditEvent | undefined {
     outcome: (outcome as Outcome | undefined) ?? 'success', source: s,
   };
   if (reason !== undefined) event.reason = reason as string;
-  if (diff !== undefined) event.diff = { ...(diff as Obj) } as AuditEvent['diff'];
-  if (details !== undefined) event.details = { ...(details as Obj) };
+  // Object.assign, not spreads: this runs for every event.
+  if (diff !== undefined) event.diff = Object.assign({}, diff) as AuditEvent['diff'];
+  if (details !== undefined) event.details = Object.assign({}, details);
   return event;
 }

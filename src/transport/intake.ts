@@ -70,11 +70,9 @@ export function shapeEvent(
     } catch (error) {
       return { failed: 'redact', message: `the redact hook threw: ${(error as Error)?.message ?? String(error)}` };
     }
+    // A plain literal, no spreads: this runs for every event.
     const json = ecsDocumentJson(taken, {
-      ...(level === undefined ? {} : { level }),
-      service: context.service, hostname: context.hostname, producer: context.producer, sequence, created: isoNow(),
-      ...(meta === undefined ? {} : { meta }),
-      message: message ?? describeEvent(event),
+      created: isoNow(), message: message ?? describeEvent(event), level, service: context.service, hostname: context.hostname, producer: context.producer, sequence, meta,
     });
     return { chunk: context.encode.fromJson(event.id, json) };
   }

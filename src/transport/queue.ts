@@ -128,7 +128,7 @@ export class DeliveryQueue {
     const cold = active.records === null;
     this.spool?.append(body, facts, cold);
     if (cold) return 'spooled';
-    active.records!.push({ ...facts, body, attempts: 0, dueAt: 0, segment: active });
+    active.records!.push({ acceptedAt: facts.acceptedAt, sequence: facts.sequence, eventId: facts.eventId, body, attempts: 0, dueAt: 0, segment: active });
     this.memoryBytes += size;
     this.readyCount++;
     this.readyBytes += body.length;

@@ -15,7 +15,8 @@ describe('the document written straight to JSON', () => {
   for (const [name, event, context] of cases) {
     it(`is JSON.stringify(toEcsDocument(...)), character for character: ${name}`, () => {
       const message = context.message ?? describeEvent(event);
-      expect(ecsDocumentJson(event, { ...context, message, created: created.toISOString() })).to.equal(JSON.stringify(toEcsDocument(event, { ...context, created })));
+      const { level, service, hostname, producer, sequence, meta } = context;
+      expect(ecsDocumentJson(event, { message, created: created.toISOString(), level, service, hostname, producer, sequence, meta })).to.equal(JSON.stringify(toEcsDocument(event, { ...context, created })));
     });
   }
 });

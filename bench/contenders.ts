@@ -113,7 +113,7 @@ export async function runContender(contender: Contender, scenario: 'throughput' 
   };
   if (scenario === 'throughput') {
     if (contender === 'bulk-helper') {
-      await admin.helpers.bulk({ datasource: docs, onDocument: (d) => ({ create: { _index: index, _id: d.event.id } }), flushBytes: 5 * 1024 * 1024, concurrency: 5 });
+      await admin.helpers.bulk({ datasource: docs, onDocument: (d) => ({ create: { _index: index, _id: d.event.id } }), flushBytes: 5 * 1024 * 1024, concurrency: 2 });
     } else {
       for (let i = 0; i < total; i++) {
         offer(i);

@@ -80,7 +80,8 @@ export interface AuditTransportOptions {
   level?: string;
   /**
    * Last step of shaping, before a document is queued: remove or mask what must never leave the
-   * process. Default: none.
+   * process. A hook with `freeForm` (as `createRedactor` makes when it can) is applied to `details`,
+   * `diff` and metadata alone, and the document is serialised straight from the event. Default: none.
    */
   redact?: DocumentRedactor;
 }

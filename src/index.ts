@@ -20,6 +20,7 @@ export { createRedactor, defaultRedactor, ALWAYS_REDACTED_KEYS, REDACTED, type R
 // Storage: the index template and its setup.
 export { buildIndexTemplate, dataStreamName, INDEX_PATTERN } from './storage/template.js';
 export { setupAuditStorage, installedTemplateVersion, type SetupOptions, type SetupResult } from './storage/setup.js';
+export { checkClusterVersion, clusterVerdict, UnsupportedClusterError, MIN_OPENSEARCH_VERSION, TESTED_OPENSEARCH_VERSION, type ClusterVerdict } from './storage/cluster-version.js';
 
 // Reading: filters, the search syntax, listing and export.
 export { listEvents, getEvent, buildFilterQuery, encodeCursor, decodeCursor, toRow, type AuditFilter, type AuditRow, type Cursor, type ListOptions, type ListResult } from './query/list.js';

@@ -5,10 +5,10 @@ import { fileURLToPath } from 'node:url';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 rmSync(`${root}/dist`, { recursive: true, force: true });
-const tsc = spawnSync(process.execPath, [`${root}/node_modules/typescript/bin/tsc`, '-p', `${root}/tsconfig.build.json`], { stdio: 'inherit' });
+const tsc = spawnSync(process.execPath, [`${root}/node_modules/typescript/bin/tsc`, '-p', `${root}/tsconfig.build.json`], { stdio: ['ignore', process.stderr, process.stderr] });
 if (tsc.status !== 0) {
   console.error('[build] tsc failed: fix the type errors above (npm run typecheck shows them too)');
   process.exit(tsc.status ?? 1);
 }
 for (const folder of ['views', 'public']) cpSync(`${root}/src/web/${folder}`, `${root}/dist/web/${folder}`, { recursive: true });
-console.log('[build] wrote dist/');
+console.error('[build] wrote dist/'); // stderr: npm pack --json prints its JSON on stdout

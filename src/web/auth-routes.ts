@@ -26,7 +26,7 @@ export function loginLimiter(limit: LoginLimit = {}): RequestHandler {
     legacyHeaders: false,
     handler: (req, res, _next, options) => {
       const minutes = Math.ceil(options.windowMs / 60_000);
-      res.status(429).render('message', { title: 'Too many attempts', heading: 'Too many sign-in attempts', message: `Wait ${minutes} minute${minutes === 1 ? '' : 's'} and try again, or ask a site manager to reset your password (npm run users -- reset NAME).` });
+      res.status(429).render('message', { title: 'Too many attempts', heading: 'Too many sign-in attempts', message: `Wait ${minutes} minute${minutes === 1 ? '' : 's'} and try again, or ask a site manager to reset your password (audit-trail users reset NAME).` });
     },
   });
 

@@ -1,4 +1,4 @@
-// The web view's Express app: helmet, SQLite sessions, CSRF, sign-in, Manage > Audit, and error pages (503 when OpenSearch is down).
+// The web view's Express app: helmet, health check, SQLite sessions, CSRF, sign-in, Manage > Audit, and error pages (503 when OpenSearch is down).
 import express, { type ErrorRequestHandler, type Express } from 'express';
 import { engine } from 'express-handlebars';
 import helmet from 'helmet';
@@ -11,6 +11,8 @@ import { sessionMiddleware } from './auth/session.js';
 import { ConfigurationError } from '../model/errors.js';
 import { authRoutes, loginLimiter, type LoginLimit } from './auth-routes.js';
 import { auditRoutes } from './audit-routes.js';
+import { healthCheck } from './health.js';
+import { parseTrustProxy, type TrustProxy } from './settings.js';
 
 export interface WebAppOptions {
   /** OpenSearch client the query module reads with. */
@@ -23,8 +25,12 @@ export interface WebAppOptions {
   sessionSecret: string | string[];
   /** Index or pattern to read. Default: every audit data stream. */
   index?: string;
-  /** Serve behind TLS: `Secure` cookies, trust the proxy. Default false. */
+  /** Served behind TLS (a reverse proxy terminates it): `Secure` cookies and HSTS. Needs `trustProxy` so the app sees the https. Default false. */
   secure?: boolean;
+  /** Proxies trusted for the client address and protocol: a hop count (1 = the one proxy in front) or their addresses/subnets. Default false (none). */
+  trustProxy?: TrustProxy;
+  /** True while the server drains before exiting: `/healthz` answers 503. Default: never. */
+  stopping?: () => boolean;
   /** Failed sign-ins allowed per address. Default 10 per 15 minutes. */
   loginLimit?: LoginLimit;
   /** Rows per page. Default 50. */
@@ -51,12 +57,14 @@ export function createWebApp(options: WebAppOptions): Express {
   if (!Number.isInteger(pageSize) || pageSize < 1 || pageSize > 200) throw new ConfigurationError('pageSize', 'must be an integer from 1 to 200');
   const app = express();
   app.disable('x-powered-by');
-  if (options.secure) app.set('trust proxy', 1);
+  const trustProxy = options.trustProxy === undefined || options.trustProxy === false ? false : parseTrustProxy([options.trustProxy].flat().join(','), 'trustProxy');
+  if (trustProxy !== false) app.set('trust proxy', trustProxy);
   app.engine('hbs', engine({ extname: '.hbs', defaultLayout: 'main', layoutsDir: here('./views/layouts'), partialsDir: here('./views/partials'), compilerOptions: { preventIndent: true } }));
   app.set('view engine', 'hbs');
   app.set('views', here('./views'));
   app.use(helmet({ hsts: options.secure ?? false, contentSecurityPolicy: { directives: { upgradeInsecureRequests: options.secure ? [] : null } } }));
   app.use('/static', express.static(here('./public'), { maxAge: '1h' }));
+  app.get('/healthz', healthCheck(options.client, options.stopping ?? (() => false)));
   app.use(express.urlencoded({ extended: false, limit: '10kb' }));
   app.use(sessionMiddleware({ db: options.sessionDb, secret: secrets, secure: options.secure ?? false }));
   const { csrfSynchronisedProtection, generateToken } = csrfSync({ getTokenFromRequest: (req) => (req.body as Record<string, string> | undefined)?._csrf });
@@ -85,7 +93,7 @@ export function createWebApp(options: WebAppOptions): Express {
       res.status(403).render('message', { title: 'Form expired', heading: 'This form has expired', message: 'The request did not carry a valid form token (it may be old, or sent from another site). Go back, reload the page and try again.', back: '/login' });
     } else if (isStorageUnavailable(error)) {
       res.status(503).setHeader('Retry-After', '30');
-      res.render('message', { title: 'Audit store unavailable', heading: 'The audit store is not answering', message: 'OpenSearch, where the audit events are kept, does not answer right now. Try again in a minute; if it lasts, ask an administrator to check OpenSearch (npm run opensearch -- status).' });
+      res.render('message', { title: 'Audit store unavailable', heading: 'The audit store is not answering', message: 'OpenSearch, where the audit events are kept, does not answer right now. Try again in a minute; if it lasts, ask an administrator to check OpenSearch (audit-trail opensearch status).' });
     } else if (e.status && e.status >= 400 && e.status < 500) {
       res.status(e.status).render('message', { title: 'Bad request', heading: 'The request could not be understood', message: 'Check the address or form and try again.' });
     } else {

@@ -48,7 +48,7 @@ describe('users store and CLI', () => {
     it('adds a user with a random password printed once, then resets it', async function () {
       this.timeout(60_000);
       const dir = mkdtempSync(join(tmpdir(), 'audit-users-'));
-      const run = (...args: string[]) => promisify(execFile)('npx', ['tsx', 'src/cli/users.ts', ...args], { env: { ...process.env, AUDIT_WEB_DATA_DIR: dir } });
+      const run = (...args: string[]) => promisify(execFile)('npx', ['tsx', 'src/cli/main.ts', 'users', ...args], { env: { ...process.env, AUDIT_WEB_DATA_DIR: dir } });
       try {
         const added = await run('add', 'dana', '--role', 'auditor');
         const password = /password: (\S+)/.exec(added.stdout)?.[1];
@@ -60,7 +60,7 @@ describe('users store and CLI', () => {
         expect(await users.verify('dana', second!)).to.deep.equal({ username: 'dana', role: 'auditor' });
         expect(await users.verify('dana', password!)).to.equal(undefined);
         users.close();
-        await expect(run('add', 'erin')).to.be.rejectedWith(/'add' needs --role/);
+        await expect(run('add', 'erin')).to.be.rejectedWith(/'users add' needs --role/);
       } finally {
         rmSync(dir, { recursive: true, force: true });
       }

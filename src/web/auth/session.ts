@@ -46,7 +46,7 @@ export function sessionMiddleware(options: SessionOptions): RequestHandler {
     resave: false,
     saveUninitialized: false,
     rolling: true,
-    proxy: options.secure ?? false,
+    // `proxy` left unset: the app's own `trust proxy` setting decides whether X-Forwarded-Proto says https.
     cookie: { httpOnly: true, sameSite: 'lax', secure: options.secure ?? false, maxAge: options.maxAgeMs ?? 8 * 3600_000 },
   });
 }

@@ -105,11 +105,7 @@ export class OpenSearchAuditTransport extends TransportStream {
   }
 
   override log(info: Record<string, unknown>, next: () => void): void {
-    try {
-      this.accept(info);
-    } catch (error) {
-      this.problem({ kind: 'internal', message: `audit transport could not take an entry: ${(error as Error).message}`, error: error as Error });
-    }
+    this.guarded('an entry', () => this.accept(info));
     if (this.opts.overflow === 'block' && this.queue.full && !this.shuttingDown) this.blockedNext = next;
     else next();
   }
@@ -124,10 +120,15 @@ export class OpenSearchAuditTransport extends TransportStream {
 
   /** Takes an event the typed API has validated and described, without winston's pipeline (see `takesDirectly`). */
   recordVouched(event: AuditEvent, message: string, level: string): void {
+    this.guarded('an event', () => this.take(event, level, undefined, message));
+  }
+
+  /** Taking never throws: whatever escapes is reported. */
+  private guarded(what: string, take: () => void): void {
     try {
-      this.take(event, level, undefined, message);
+      take();
     } catch (error) {
-      this.problem({ kind: 'internal', message: `audit transport could not take an event: ${(error as Error).message}`, error: error as Error });
+      this.problem({ kind: 'internal', message: `audit transport could not take ${what}: ${(error as Error).message}`, error: error as Error });
     }
   }
 
@@ -169,8 +170,7 @@ export class OpenSearchAuditTransport extends TransportStream {
     const { body, eventId } = shaped.chunk;
     if (this.queue.neverFits(body.length)) {
       const cap = `memoryCapBytes ${this.opts.memoryCapBytes}${this.spool ? ` less segmentBytes ${this.opts.segmentBytes}` : ''}`;
-      this.refused([{ body, eventId, sequence }], 413, `event of ${body.length} bytes can never be held in memory (${cap}): make it smaller`);
-      return;
+      return this.refused([{ body, eventId, sequence }], 413, `event of ${body.length} bytes can never be held in memory (${cap}): make it smaller`);
     }
     const result = this.queue.push(body, { acceptedAt: Date.now(), sequence, eventId });
     if (result === 'dropped-memory') {
@@ -259,7 +259,7 @@ export class OpenSearchAuditTransport extends TransportStream {
     void this.deadLetters.write(letters);
     for (const letter of letters) {
       this.emit('deadLetter', letter);
-      this.problem({ kind: 'dead-letter', message: `OpenSearch refused event (${status}): ${reason}`, ...(letter.event_id ? { eventId: letter.event_id } : {}) });
+      this.problem({ kind: 'dead-letter', message: `event refused (${status}): ${reason}`, ...(letter.event_id ? { eventId: letter.event_id } : {}) });
     }
     this.freed();
   }
@@ -274,7 +274,7 @@ export class OpenSearchAuditTransport extends TransportStream {
   }
 
   private corrupt(where: string, bytes: number, stretches: number, count = true): void {
-    if (count) this.counters.corruptBytes += bytes;
+    this.counters.corruptBytes += count ? bytes : 0;
     this.problem({ kind: 'corrupt', message: `${where}: ${bytes} corrupt or truncated bytes in ${stretches} place(s) skipped; the other records are kept` });
   }
 
@@ -291,12 +291,9 @@ export class OpenSearchAuditTransport extends TransportStream {
    */
   private problem(warning: TransportWarning, alsoError = false): void {
     this.emit('warn', warning);
-    if (alsoError && this.listenerCount('error') > 0) {
-      try {
-        this.emit('error', warning.error ?? new Error(warning.message));
-      } catch {
-        /* the logger has no 'error' listener: the warn above already reported it */
-      }
-    }
+    if (!alsoError || this.listenerCount('error') === 0) return;
+    try {
+      this.emit('error', warning.error ?? new Error(warning.message));
+    } catch { /* the logger has no 'error' listener: the warn above already reported it */ }
   }
 }

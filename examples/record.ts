@@ -33,4 +33,4 @@ audit.record({
   details: { 'x-api-key': 'never stored: the redactor masks it' },
 });
 
-await audit.close(); // resolves once the queued events are written
+await audit.close(); // resolves to the number left undelivered: 0 once the queued events are written

@@ -1,9 +1,10 @@
 // The typed audit API: `createAuditLogger(options).record({...})` over the winston transport, with redaction installed.
+import { setTimeout as sleep } from 'node:timers/promises';
 import winston from 'winston';
 import { validateEvent, type AuditEventInput } from '../model/event.js';
 import { describeEvent, type AuditDocument } from '../model/ecs-document.js';
 import { OpenSearchAuditTransport, type TransportStats, type TransportWarning } from '../transport/audit-transport.js';
-import type { AuditTransportOptions } from '../transport/options.js';
+import { TRANSPORT_DEFAULTS, type AuditTransportOptions } from '../transport/options.js';
 import { vouchForEvent } from '../transport/validated-events.js';
 import { ConfigurationError } from '../model/errors.js';
 import { createRedactor, type RedactOptions } from './redact.js';
@@ -93,11 +94,15 @@ export function createAuditLogger(options: AuditLoggerOptions = {}): AuditLogger
     flush: () => transport.flush(),
     stats: () => transport.stats(),
     close() {
-      // winston first hands on what it holds; its end closes the transport, whose count this is.
-      closing ??= new Promise<number>((resolve) => {
-        logger.once('finish', () => resolve(transport.close()));
+      // winston's end ends its transports even while it still holds entries a blocked transport has not
+      // taken (they would be written after end): first let it hand them on, within the close deadline.
+      closing ??= (async () => {
+        const deadline = Date.now() + (options.closeTimeoutMs ?? TRANSPORT_DEFAULTS.closeTimeoutMs);
+        while (logger.readableLength + logger.writableLength + transport.writableLength > 0 && Date.now() < deadline) await sleep(5);
+        const left = new Promise<number>((resolve) => logger.once('finish', () => resolve(transport.close(Math.max(0, deadline - Date.now())))));
         logger.end();
-      });
+        return left;
+      })();
       return closing;
     },
   };

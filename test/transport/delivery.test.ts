@@ -81,13 +81,14 @@ describe('transport and query (real OpenSearch)', () => {
       expect(rows[0]!.document.labels).to.deep.equal({ suite: 'transport' });
     });
 
-    it('a replayed event (same id) is counted delivered and stored once', async () => {
+    it('another event under a stored id is reported (dead-lettered as a reused id), never counted delivered, and the stored one kept', async () => {
       const replay = new OpenSearchAuditTransport({ client, namespace, flushIntervalMs: 20 });
+      replay.on('warn', () => undefined);
       const { rows } = await listEvents(client, { index, size: 1 });
       const logger = winston.createLogger({ transports: [replay] });
       logger.info('again', { audit: { id: rows[0]!.id, action: 'write', actor: { id: 'u-alice' }, resource: { type: 'user', id: 'r' } } });
       await finished(logger);
-      expect(replay.stats()).to.include({ delivered: 1, replayed: 1, deadLettered: 0 });
+      expect(replay.stats()).to.include({ delivered: 0, replayed: 0, deadLettered: 1 });
       await client.indices.refresh({ index });
       expect((await client.count({ index })).body.count).to.equal(ACTIONS.length);
     });

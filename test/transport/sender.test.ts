@@ -51,13 +51,14 @@ async function senderAgainst(itemPlan: ItemPlan, requestPlan?: RequestPlan, over
 
 describe('the sender against a stand-in _bulk (no OpenSearch needed)', () => {
   describe('per-item outcomes of one batch', () => {
-    it('re-sends only the failed items; 409 counts as delivered; a non-retryable item is refused at once', async () => {
+    it('re-sends only the failed items; a 409 on a re-send counts as delivered, on a first sending it is a reused id; a non-retryable item is refused at once', async () => {
       const plan: Record<string, (previous: number) => { status: number }> = {
         'e-created': () => created,
         'e-conflict': () => conflict,
         'e-throttled': (previous) => (previous === 0 ? throttled : created),
         'e-mapping': () => mappingError,
         'e-unavailable': (previous) => (previous < 2 ? unavailable : created),
+        'e-replayed': (previous) => (previous === 0 ? unavailable : conflict),
       };
       const { standIn, queue, reported, deliver, stop } = await senderAgainst((id, previous) => plan[id]!(previous));
       try {
@@ -65,9 +66,12 @@ describe('the sender against a stand-in _bulk (no OpenSearch needed)', () => {
         expect(standIn.requests[0]).to.deep.equal(Object.keys(plan));
         // Retries are jittered per item, so they may share a request or not; only the failed ones come back.
         const sends = Object.fromEntries(Object.keys(plan).map((id) => [id, standIn.requests.flat().filter((sent) => sent === id).length]));
-        expect(sends).to.deep.equal({ 'e-created': 1, 'e-conflict': 1, 'e-throttled': 2, 'e-mapping': 1, 'e-unavailable': 3 });
-        expect(reported).to.deep.include({ delivered: 4, replays: 1, retried: 3, failed: [] });
-        expect(reported.refused).to.deep.equal([{ ids: ['e-mapping'], status: 400, reason: 'mapper_parsing_exception: failed to parse field [client.ip]' }]);
+        expect(sends).to.deep.equal({ 'e-created': 1, 'e-conflict': 1, 'e-throttled': 2, 'e-mapping': 1, 'e-unavailable': 3, 'e-replayed': 2 });
+        expect(reported).to.deep.include({ delivered: 4, replays: 1, retried: 4, failed: [] });
+        expect(reported.refused).to.deep.equal([
+          { ids: ['e-conflict'], status: 409, reason: 'its id is stored already for another event (a reused id); this event was not indexed' },
+          { ids: ['e-mapping'], status: 400, reason: 'mapper_parsing_exception: failed to parse field [client.ip]' },
+        ]);
         expect(queue).to.include({ outstanding: 0, inFlight: 0, memoryBytes: 0 });
       } finally {
         await stop();

@@ -2,6 +2,7 @@
 import type { Histogram } from '../query/histogram.js';
 import { filterSearch, type PageParams } from './filter-params.js';
 
+const NUMBER = new Intl.NumberFormat('en');
 const BAR_STEP = 10;
 const BAR_WIDTH = 8;
 export const HISTOGRAM_HEIGHT = 60;
@@ -42,7 +43,7 @@ export function histogramView(histogram: Histogram | undefined, params: PagePara
   const room = HISTOGRAM_HEIGHT - 2;
   const bars = histogram.buckets.map((bucket, i): BarView => {
     const height = bucket.count ? Math.max(1, Math.round((bucket.count / max) * room)) : 0.5;
-    const label = `${bucket.count.toLocaleString('en')} event${bucket.count === 1 ? '' : 's'}, ${when(bucket.start)} – ${when(bucket.end)}`;
+    const label = `${NUMBER.format(bucket.count)} event${bucket.count === 1 ? '' : 's'}, ${when(bucket.start)} – ${when(bucket.end)}`;
     return {
       x: i * BAR_STEP + (BAR_STEP - BAR_WIDTH) / 2,
       y: HISTOGRAM_HEIGHT - height,
@@ -60,6 +61,6 @@ export function histogramView(histogram: Histogram | undefined, params: PagePara
     interval: histogram.interval,
     from: when(histogram.from),
     to: when(histogram.to),
-    max: max.toLocaleString('en'),
+    max: NUMBER.format(max),
   };
 }

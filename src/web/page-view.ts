@@ -6,7 +6,7 @@ import { formatQuery } from '../query/syntax.js';
 import { filterSearch, type ParsedPage } from './filter-params.js';
 import { filterControls } from './filter-form.js';
 import { histogramView } from './histogram-view.js';
-import { rowLinks } from './row-links.js';
+import { rowLinkMaker } from './row-links.js';
 import { rowView } from './view-model.js';
 
 export interface PageViewOptions {
@@ -16,9 +16,11 @@ export interface PageViewOptions {
   csrf: string;
 }
 
+const NUMBER = new Intl.NumberFormat('en');
+
 /** `1–50` of the matches, and the total (`3,036`, or `10,000+` when it is a lower bound). */
 export function countText(start: number, shown: number, total: ListResult['total']): { shown: string; total: string } {
-  const n = (x: number): string => x.toLocaleString('en');
+  const n = (x: number): string => NUMBER.format(x);
   return { shown: shown ? `${n(start)}–${n(start + shown - 1)}` : '0', total: `${n(total.value)}${total.relation === 'gte' ? '+' : ''}` };
 }
 
@@ -36,6 +38,7 @@ export function pageView(parsed: ParsedPage, result: ListResult | undefined, his
     `/manage/audit${filterSearch(params, { [cursor]: encodeCursor(at), ...startAt(start), ...sized })}`;
   const rows = result?.rows ?? [];
   const controls = filterControls(params);
+  const links = rowLinkMaker(params, parsed.queryFilter);
   // The export pins the filter as it stands now: relative times and presets resolved to absolute times.
   const pinned = formatQuery(parsed.filter);
   const exportSearch = pinned ? `?${new URLSearchParams({ q: pinned }).toString()}` : '';
@@ -47,7 +50,7 @@ export function pageView(parsed: ParsedPage, result: ListResult | undefined, his
     mainControls: controls.filter((c) => !c.secondary),
     moreControls: controls.filter((c) => c.secondary),
     moreOpen: controls.some((c) => c.secondary && c.active),
-    rows: rows.map((row: AuditRow) => ({ ...rowView(row, timeZone), links: rowLinks(row, params, parsed.queryFilter) })),
+    rows: rows.map((row: AuditRow) => ({ ...rowView(row, timeZone), links: links(row) })),
     count: result ? countText(parsed.start, rows.length, result.total) : undefined,
     total: result ? countText(parsed.start, rows.length, result.total).total : '',
     searched: !!result,

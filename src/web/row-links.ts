@@ -23,27 +23,36 @@ export interface RowLinks {
  * loses its terms of that key (so the two never contradict each other); everything else stays.
  */
 export function withValue(params: PageParams, queryFilter: AuditFilter, name: FilterKeyName, value: string): string {
-  const key = filterKeyNamed(name) as FilterKey;
-  const typed = ruleOf(key).patterns ? escapePattern(value) : value;
-  const next = { ...params, [key.name]: takesSeveral(key) ? [typed] : typed } as PageParams;
-  if ((queryFilter as Record<string, unknown>)[key.property] !== undefined) {
-    const rest = { ...queryFilter } as Record<string, unknown>;
-    delete rest[key.property];
-    next.q = formatQuery(rest as AuditFilter);
-  }
-  return `/manage/audit${filterSearch(next)}`;
+  return linkMaker(params, queryFilter, name)(value);
 }
 
-/** One link per shown value of the row; none for an empty or over-long value. */
-export function rowLinks(row: AuditRow, params: PageParams, queryFilter: AuditFilter): RowLinks {
-  const link = (name: FilterKeyName, value: string | undefined): string | undefined =>
-    value && value.length <= MAX_LINKED ? withValue(params, queryFilter, name, value) : undefined;
-  return {
+/** Builds links setting one key, the rest of the URL worked out once. */
+function linkMaker(params: PageParams, queryFilter: AuditFilter, name: FilterKeyName): (value: string) => string {
+  const key = filterKeyNamed(name) as FilterKey;
+  const rest = { ...params, [key.name]: takesSeveral(key) ? [] : '' } as PageParams;
+  if ((queryFilter as Record<string, unknown>)[key.property] !== undefined) {
+    const others = { ...queryFilter } as Record<string, unknown>;
+    delete others[key.property];
+    rest.q = formatQuery(others as AuditFilter);
+  }
+  const base = `/manage/audit${filterSearch(rest)}`;
+  const join = base.includes('?') ? '&' : '?';
+  const patterns = ruleOf(key).patterns;
+  return (value) => `${base}${join}${encodeURIComponent(key.name)}=${encodeURIComponent(patterns ? escapePattern(value) : value)}`;
+}
+
+const LINKED = { user: 'user', action: 'action', resourceType: 'resource_type', target: 'target', ip: 'ip', outcome: 'outcome' } as const satisfies Record<keyof RowLinks, FilterKeyName>;
+
+/** The links of every row of a page: one per shown value; none for an empty or over-long value. */
+export function rowLinkMaker(params: PageParams, queryFilter: AuditFilter): (row: AuditRow) => RowLinks {
+  const makers = Object.fromEntries(Object.entries(LINKED).map(([field, name]) => [field, linkMaker(params, queryFilter, name)])) as Record<keyof RowLinks, (value: string) => string>;
+  const link = (field: keyof RowLinks, value: string | undefined): string | undefined => (value && value.length <= MAX_LINKED ? makers[field](value) : undefined);
+  return (row) => ({
     user: link('user', row.actor.id),
     action: link('action', row.action),
-    resourceType: link('resource_type', row.resource.type),
+    resourceType: link('resourceType', row.resource.type),
     target: link('target', row.resource.target),
     ip: link('ip', row.source.ip),
     outcome: link('outcome', row.outcome),
-  };
+  });
 }

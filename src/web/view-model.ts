@@ -51,9 +51,17 @@ export function diffLines(row: AuditRow): DiffLine[] {
   );
 }
 
+const timeFormats = new Map<string, Intl.DateTimeFormat>();
+/** One formatter per zone: building one costs far more than formatting with it. */
+function timeFormat(timeZone: string | undefined): Intl.DateTimeFormat {
+  let format = timeFormats.get(timeZone ?? '');
+  if (!format) timeFormats.set(timeZone ?? '', (format = new Intl.DateTimeFormat('en-GB', { dateStyle: 'medium', timeStyle: 'medium', ...(timeZone ? { timeZone } : {}) })));
+  return format;
+}
+
 /** One row for the templates (everything escaped by Handlebars when rendered). */
 export function rowView(row: AuditRow, timeZone?: string): RowView {
-  const local = new Intl.DateTimeFormat('en-GB', { dateStyle: 'medium', timeStyle: 'medium', ...(timeZone ? { timeZone } : {}) }).format(row.time);
+  const local = timeFormat(timeZone).format(row.time);
   return {
     id: row.id,
     iso: row.time.toISOString(),

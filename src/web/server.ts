@@ -3,7 +3,7 @@ import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Client } from '@opensearch-project/opensearch';
 import { defaultDataDir, openWebDatabase } from './auth/data.js';
-import { loadSessionSecret } from './auth/session.js';
+import { loadSessionSecret, sessionLifetimeFromEnv } from './auth/session.js';
 import { UserStore } from './auth/users.js';
 import { createWebApp, type WebAppOptions } from './web-app.js';
 
@@ -28,7 +28,7 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
   const dir = options.dataDir ?? defaultDataDir();
   const db = options.sessionDb ?? openWebDatabase(dir);
   const users = options.users ?? new UserStore(db);
-  const app = createWebApp({ ...options, users, sessionDb: db, sessionSecret: options.sessionSecret ?? loadSessionSecret(dir), secure: options.secure ?? process.env.AUDIT_WEB_SECURE === '1' });
+  const app = createWebApp({ ...options, users, sessionDb: db, sessionSecret: options.sessionSecret ?? loadSessionSecret(dir), secure: options.secure ?? process.env.AUDIT_WEB_SECURE === '1', sessionLifetime: options.sessionLifetime ?? sessionLifetimeFromEnv() });
   const port = options.port ?? Number(process.env.AUDIT_WEB_PORT ?? 3000);
   const host = options.host ?? process.env.AUDIT_WEB_HOST ?? '127.0.0.1';
   const server = await new Promise<Server>((resolve, reject) => {

@@ -6,6 +6,7 @@ import { spawnSync } from 'node:child_process';
 const NEEDED = [
   { pkg: 'chromium', file: '/usr/bin/chromium', why: 'browser tests of the web view' },
   { pkg: 'nginx', file: '/usr/sbin/nginx', why: 'the TLS + basic-auth front standing in for a secured cluster' },
+  { pkg: 'openssl', file: '/usr/bin/openssl', why: 'certificates made at test time for the secured-cluster front' },
   { pkg: 'unzip', file: '/usr/bin/unzip', why: 'unpacking the OpenSearch distribution' },
 ];
 

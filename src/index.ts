@@ -21,6 +21,8 @@ export { createRedactor, defaultRedactor, ALWAYS_REDACTED_KEYS, REDACTED, type R
 // Storage: the index template and its setup.
 export { buildIndexTemplate, dataStreamName, INDEX_PATTERN } from './storage/template.js';
 export { setupAuditStorage, installedTemplateVersion, type SetupOptions, type SetupResult } from './storage/setup.js';
+export { connectionFromEnvironment, createOpenSearchClient, describeConnection, CONNECTION_ENV, type ConnectionOptions, type AwsSigning } from './storage/connection.js';
+export { decodeOpenSearchError, OpenSearchConnectionError, type DecodedOpenSearchError, type ConnectionProblem } from './storage/opensearch-error.js';
 
 // Reading: filters, the search syntax, listing and export.
 export { listEvents, getEvent, encodeCursor, decodeCursor, type Cursor, type ListOptions, type ListResult } from './query/list.js';

@@ -49,6 +49,8 @@ export interface DocumentContext {
   sequence?: number;
   /** Caller metadata: kept only where it cannot collide with a field this product owns. */
   meta?: Record<string, unknown>;
+  /** `message`, when the caller has described the event already. Default: `describeEvent(event)`. */
+  message?: string;
 }
 
 /** One readable sentence, e.g. "alice created workspace alice-dev". */
@@ -85,7 +87,7 @@ export function toEcsDocument(event: AuditEvent, context: DocumentContext = {}):
   const doc: AuditDocument = {
     ...safeMetadata(context.meta),
     '@timestamp': event.time.toISOString(),
-    message: describeEvent(event),
+    message: context.message ?? describeEvent(event),
     ecs: { version: ECS_VERSION },
     event: {
       id: event.id,

@@ -4,6 +4,7 @@ import { validateEvent, type AuditEventInput } from '../model/event.js';
 import { describeEvent, type AuditDocument } from '../model/ecs-document.js';
 import { OpenSearchAuditTransport, type TransportStats, type TransportWarning } from '../transport/audit-transport.js';
 import type { AuditTransportOptions } from '../transport/options.js';
+import { vouchForEvent } from '../transport/validated-events.js';
 import { ConfigurationError } from '../model/errors.js';
 import { createRedactor, type RedactOptions } from './redact.js';
 
@@ -70,8 +71,10 @@ export function createAuditLogger(options: AuditLoggerOptions = {}): AuditLogger
     logger,
     transport,
     record(input) {
+      // Validated and described once, here: the transport takes the vouched-for event as it is.
       const event = validateEvent(input);
-      logger.log(event.outcome === 'failure' ? 'warn' : 'info', describeEvent(event), { audit: event });
+      const description = describeEvent(event);
+      logger.log(event.outcome === 'failure' ? 'warn' : 'info', description, { audit: vouchForEvent(event, description) });
       return event.id;
     },
     flush: () => transport.flush(),

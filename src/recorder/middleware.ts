@@ -31,7 +31,7 @@ const warnOf = (error: unknown): void => console.warn(`[audit] could not record 
 const REQUEST_ID = /^[\w.:@+=/-]{1,200}$/;
 
 /** Validates options and fills the defaults. */
-function resolve(options: AuditTrailOptions) {
+function resolveOptions(options: AuditTrailOptions) {
   if (!options || typeof options.sink?.record !== 'function') {
     throw new ConfigurationError('sink', 'is required: pass the logger from createAuditLogger(...) (or any object with a record(event) method)');
   }
@@ -64,27 +64,27 @@ function resolve(options: AuditTrailOptions) {
  * failure (Express answers 500). Auditing never delays or breaks the response: errors go to `onError`.
  */
 export function auditTrail(options: AuditTrailOptions): RequestHandler {
-  const o = resolve(options);
+  const settings = resolveOptions(options);
   return function auditTrailMiddleware(req: Request, res: Response, next: NextFunction): void {
-    const time = o.clock();
+    const time = settings.clock();
     // read now: once the response is finished the socket may be gone (req.ip then is undefined)
     const ip = req.ip;
     const userAgent = req.get('user-agent');
-    const given = req.get(o.header);
+    const given = req.get(settings.header);
     let requestId: string;
     try {
-      requestId = given && REQUEST_ID.test(given) ? given : o.generate();
+      requestId = given && REQUEST_ID.test(given) ? given : settings.generate();
     } catch (error) {
-      o.onError(error, req);
+      settings.onError(error, req);
       requestId = uuidv7();
     }
     req.auditRequestId = requestId;
-    res.setHeader(o.header, requestId);
+    res.setHeader(settings.header, requestId);
     const declared: AuditDeclaration[] = [];
     let written = false;
     req.audit = (declaration) => {
       if (written) {
-        o.onError(new Error(`req.audit(${JSON.stringify(declaration?.action)}) was called after the request's events were written: declare before (or right when) responding`), req);
+        settings.onError(new Error(`req.audit(${JSON.stringify(declaration?.action)}) was called after the request's events were written: declare before (or right when) responding`), req);
         return;
       }
       declared.push(declaration);
@@ -100,7 +100,7 @@ export function auditTrail(options: AuditTrailOptions): RequestHandler {
         void resolveActor().then((actor) => {
           for (const declaration of declared) {
             try {
-              const result = o.sink.record(eventOf(declaration, {
+              const result = settings.sink.record(eventOf(declaration, {
                 time,
                 actor,
                 ip,
@@ -110,9 +110,9 @@ export function auditTrail(options: AuditTrailOptions): RequestHandler {
                 statusMessage: res.statusMessage,
                 aborted,
               }));
-              if (result instanceof Promise) result.catch((error: unknown) => o.onError(error, req));
+              if (result instanceof Promise) result.catch((error: unknown) => settings.onError(error, req));
             } catch (error) {
-              o.onError(error, req);
+              settings.onError(error, req);
             }
           }
         });
@@ -120,10 +120,10 @@ export function auditTrail(options: AuditTrailOptions): RequestHandler {
     };
     const resolveActor = async (): Promise<AuditActor> => {
       try {
-        return (await o.actor(req)) ?? o.anonymous;
+        return (await settings.actor(req)) ?? settings.anonymous;
       } catch (error) {
-        o.onError(error, req);
-        return o.anonymous;
+        settings.onError(error, req);
+        return settings.anonymous;
       }
     };
     res.once('finish', () => write(false));

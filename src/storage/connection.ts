@@ -1,6 +1,7 @@
 // The one connection configuration to an OpenSearch cluster (nodes, credentials, TLS), read from the environment, shared by transport, CLI and web view.
 import { readFileSync } from 'node:fs';
 import { Client, type ClientOptions } from '@opensearch-project/opensearch';
+import { AwsSigv4Signer } from '@opensearch-project/opensearch/aws-v3';
 import { ConfigurationError } from '../model/errors.js';
 
 /** How to reach a cluster. Secrets are read from files or the environment, never printed. */
@@ -19,6 +20,17 @@ export interface ConnectionOptions {
   keyFile?: string;
   /** Verify the server's certificate and host name. Default: true (turn off only for a throwaway test cluster). */
   verifyTls: boolean;
+  /** Sign requests with AWS SigV4 (Amazon OpenSearch Service or Serverless), credentials from the AWS default chain. Default: none. */
+  aws?: AwsSigning;
+}
+
+/** AWS services that take SigV4-signed OpenSearch requests. */
+export const AWS_SERVICES = ['es', 'aoss'] as const;
+
+/** Where SigV4 signatures are scoped: `es` for Amazon OpenSearch Service, `aoss` for OpenSearch Serverless. */
+export interface AwsSigning {
+  region: string;
+  service: (typeof AWS_SERVICES)[number];
 }
 
 /** The environment variables of the connection, each read in exactly one place (here). */
@@ -31,7 +43,23 @@ export const CONNECTION_ENV = {
   certFile: 'OPENSEARCH_CERT_FILE',
   keyFile: 'OPENSEARCH_KEY_FILE',
   verifyTls: 'OPENSEARCH_TLS_VERIFY',
+  awsRegion: 'OPENSEARCH_AWS_REGION',
+  awsService: 'OPENSEARCH_AWS_SERVICE',
 } as const;
+
+/** What each variable means (the README's table is generated from this and CONNECTION_ENV). */
+export const CONNECTION_ENV_HELP: Record<keyof typeof CONNECTION_ENV, string> = {
+  url: 'Cluster URL, or several separated by commas. Credentials written in it (`https://user:pass@host`) are moved out of it and never shown. Required.',
+  username: 'Basic auth user name.',
+  password: 'Basic auth password.',
+  passwordFile: 'File holding the password (a mounted secret, say), when `OPENSEARCH_PASSWORD` is not set.',
+  caFile: "PEM bundle of the CAs that signed the cluster's certificate, trusted instead of the system's.",
+  certFile: 'PEM client certificate for mutual TLS; needs `OPENSEARCH_KEY_FILE`.',
+  keyFile: 'PEM private key of `OPENSEARCH_CERT_FILE`.',
+  verifyTls: '`true` (default): verify the certificate and host name. `false` only for a throwaway test cluster.',
+  awsRegion: 'Sign every request with AWS SigV4 for this region (Amazon OpenSearch Service or Serverless), with the AWS default credential chain. Not with a user name.',
+  awsService: '`es` (Amazon OpenSearch Service, default) or `aoss` (OpenSearch Serverless).',
+};
 
 /** Splits a URL into the node URL without credentials and the credentials it carried. */
 function splitCredentials(raw: string, variable: string): { url: string; username?: string; password?: string } {
@@ -75,7 +103,45 @@ export function connectionFromEnvironment(env: NodeJS.ProcessEnv = process.env, 
   if ((options.certFile === undefined) !== (options.keyFile === undefined)) {
     throw new ConfigurationError(options.certFile ? CONNECTION_ENV.keyFile : CONNECTION_ENV.certFile, 'must be set too: a client certificate needs its key (and the key its certificate)');
   }
+  const aws = awsFromEnvironment(env);
+  if (aws) {
+    if (options.username !== undefined) {
+      throw new ConfigurationError(CONNECTION_ENV.awsRegion, `is set together with a user name: sign with AWS SigV4 or use ${CONNECTION_ENV.username}/${CONNECTION_ENV.password}, not both`);
+    }
+    options.aws = aws;
+  }
   return options;
+}
+
+function awsFromEnvironment(env: NodeJS.ProcessEnv): AwsSigning | undefined {
+  const region = env[CONNECTION_ENV.awsRegion];
+  const service = env[CONNECTION_ENV.awsService];
+  if (!region) {
+    if (service) throw new ConfigurationError(CONNECTION_ENV.awsRegion, `must be set too when ${CONNECTION_ENV.awsService} is: give the region of the domain or collection, e.g. eu-west-1`);
+    return undefined;
+  }
+  if (!/^[a-z]{2}(-[a-z0-9]+)+-\d+$/.test(region)) throw new ConfigurationError(CONNECTION_ENV.awsRegion, `must be an AWS region such as eu-west-1, not "${region}"`);
+  const chosen = service ?? 'es';
+  if (!(AWS_SERVICES as readonly string[]).includes(chosen)) {
+    throw new ConfigurationError(CONNECTION_ENV.awsService, `must be es (Amazon OpenSearch Service) or aoss (OpenSearch Serverless), not "${chosen}"`);
+  }
+  return { region, service: chosen as AwsSigning['service'] };
+}
+
+/** The AWS default credential chain (environment, shared files, SSO, web identity, container or instance role), loaded on first use. */
+function awsDefaultCredentials(): () => Promise<AwsCredentials> {
+  let chain: (() => Promise<AwsCredentials>) | undefined;
+  return async () => {
+    chain ??= (await import('@aws-sdk/credential-provider-node')).defaultProvider();
+    return chain();
+  };
+}
+
+interface AwsCredentials {
+  accessKeyId: string;
+  secretAccessKey: string;
+  sessionToken?: string;
+  expiration?: Date;
 }
 
 function readSecretFile(path: string, variable: string): string {
@@ -102,6 +168,10 @@ export function clientOptions(connection: ConnectionOptions): ClientOptions {
   if (connection.keyFile) ssl.key = readPem(connection.keyFile, CONNECTION_ENV.keyFile);
   const options: ClientOptions = { node: connection.nodes, ssl };
   if (connection.username !== undefined) options.auth = { username: connection.username, password: connection.password ?? '' };
+  if (connection.aws) {
+    const { Connection, Transport } = AwsSigv4Signer({ ...connection.aws, getCredentials: awsDefaultCredentials() });
+    Object.assign(options, { Connection, Transport });
+  }
   return options;
 }
 
@@ -112,6 +182,8 @@ export function createOpenSearchClient(connection: ConnectionOptions): Client {
 
 /** The connection as it may be shown: node URLs and how it authenticates, never a secret. */
 export function describeConnection(connection: ConnectionOptions): string {
-  const auth = connection.username !== undefined ? ` as ${connection.username}` : '';
+  const auth = connection.aws
+    ? ` (AWS SigV4, ${connection.aws.service} in ${connection.aws.region})`
+    : connection.username !== undefined ? ` as ${connection.username}` : '';
   return `${connection.nodes.join(', ')}${auth}`;
 }

@@ -2,6 +2,7 @@
 import type { Client } from '@opensearch-project/opensearch';
 import { buildIndexTemplate, buildMappingProperties, dataStreamName, INDEX_TEMPLATE_NAME } from './template.js';
 import { TEMPLATE_VERSION } from '../model/vocabulary.js';
+import { decodeOpenSearchError, explainOpenSearchError } from './opensearch-error.js';
 
 export interface SetupResult {
   /** What happened to the template. */
@@ -19,10 +20,7 @@ export interface SetupOptions {
   createDataStream?: boolean;
 }
 
-function statusOf(error: unknown): number | undefined {
-  const meta = (error as { meta?: { statusCode?: number } } | null)?.meta;
-  return meta?.statusCode;
-}
+const statusOf = (error: unknown): number | undefined => decodeOpenSearchError(error).status;
 
 /** Version and content hash of the installed template, or undefined when there is none. */
 export async function installedTemplate(client: Client): Promise<{ version: number; hash?: string } | undefined> {
@@ -34,7 +32,7 @@ export async function installedTemplate(client: Client): Promise<{ version: numb
     return hash === undefined ? { version } : { version, hash };
   } catch (error) {
     if (statusOf(error) === 404) return undefined;
-    throw error;
+    throw explainOpenSearchError(error);
   }
 }
 
@@ -47,8 +45,17 @@ export async function installedTemplateVersion(client: Client): Promise<number |
  * Installs the template when missing, upgrades an older one (or the same version with other content),
  * leaves an equal or newer one alone.
  * After an upgrade, the new mappings are added to the existing data stream's write index too.
+ * A TLS or authentication failure rejects with an OpenSearchConnectionError saying what to fix.
  */
 export async function setupAuditStorage(client: Client, options: SetupOptions = {}): Promise<SetupResult> {
+  try {
+    return await setup(client, options);
+  } catch (error) {
+    throw explainOpenSearchError(error);
+  }
+}
+
+async function setup(client: Client, options: SetupOptions): Promise<SetupResult> {
   const stream = dataStreamName(options.namespace);
   const installed = await installedTemplate(client);
   const previous = installed?.version;
@@ -68,8 +75,8 @@ export async function setupAuditStorage(client: Client, options: SetupOptions = 
       await client.indices.createDataStream({ name: stream });
       dataStreamCreated = true;
     } catch (error) {
-      const type = (error as { meta?: { body?: { error?: { type?: string } } } }).meta?.body?.error?.type;
-      if (statusOf(error) !== 400 || type !== 'resource_already_exists_exception') throw error;
+      const { status, type } = decodeOpenSearchError(error);
+      if (status !== 400 || type !== 'resource_already_exists_exception') throw error;
     }
   }
   if (template === 'upgraded' && !dataStreamCreated) {

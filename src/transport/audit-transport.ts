@@ -1,13 +1,15 @@
 // The winston transport: validates and shapes `info.audit` events, then hands them to the queue, spool and sender.
 import TransportStream from 'winston-transport';
 import { hostname } from 'node:os';
-import { AuditValidationError, validateEvent } from '../model/event.js';
+import { AuditValidationError, validateEvent, type AuditEvent } from '../model/event.js';
 import { toEcsDocument } from '../model/ecs-document.js';
 import { resolveTransportOptions, type AuditTransportOptions, type ResolvedTransportOptions } from './options.js';
 import { SpoolFiles } from './spool-files.js';
 import { DeliveryQueue, type QueuedRecord } from './queue.js';
 import { Sender } from './sender.js';
 import { DeadLetterSink, deadLetterRecord, type DeadLetterRecord } from './dead-letter.js';
+import { bulkChunkEncoder, type BulkChunkEncoder } from './bulk-line.js';
+import { vouchedDescription } from './validated-events.js';
 import type { ItemOutcome } from './bulk.js';
 import type { DropNotice, TransportStats, TransportWarning } from './reports.js';
 
@@ -25,7 +27,7 @@ export class OpenSearchAuditTransport extends TransportStream {
   private readonly queue: DeliveryQueue;
   private readonly sender: Sender;
   private readonly deadLetters: DeadLetterSink;
-  private readonly actionPrefix: string;
+  private readonly encode: BulkChunkEncoder;
   private sequence: number;
   private closing: Promise<number> | undefined;
   private shuttingDown = false;
@@ -43,7 +45,7 @@ export class OpenSearchAuditTransport extends TransportStream {
       : undefined;
     this.producer = this.spool?.producerId ?? opts.producerId!;
     this.sequence = this.spool?.lastSequence ?? 0;
-    this.actionPrefix = `{"create":{"_index":${JSON.stringify(opts.dataStream)},"_id":`;
+    this.encode = bulkChunkEncoder(opts.dataStream);
     this.queue = new DeliveryQueue(opts, this.spool, {
       damaged: (id, result) => this.corrupt(`spool segment ${id}`, result.skippedBytes, result.damaged),
       loaded: () => {
@@ -118,9 +120,11 @@ export class OpenSearchAuditTransport extends TransportStream {
       this.counters.ignored++;
       return;
     }
-    let event;
+    // An event the typed API vouched for is validated and described already.
+    const description = vouchedDescription(info.audit);
+    let event: AuditEvent;
     try {
-      event = validateEvent(info.audit);
+      event = description === undefined ? validateEvent(info.audit) : (info.audit as AuditEvent);
     } catch (error) {
       this.counters.invalid++;
       const message = error instanceof AuditValidationError ? error.message : `invalid audit event: ${String(error)}`;
@@ -143,10 +147,10 @@ export class OpenSearchAuditTransport extends TransportStream {
       producer: this.producer,
       sequence,
       meta,
+      ...(description === undefined ? {} : { message: description }),
     }));
-    const now = Date.now();
-    const chunk = Buffer.from(`${this.actionPrefix}${JSON.stringify(doc.event.id)}}}\n${JSON.stringify(doc)}\n`);
-    const result = this.queue.push(chunk, now, sequence);
+    const { body, eventId } = this.encode(doc);
+    const result = this.queue.push(body, { acceptedAt: Date.now(), sequence, eventId });
     if (result === 'dropped-memory') {
       this.drop({ reason: 'memory-cap', count: 1, eventId: event.id }, `memory cap (${this.opts.memoryCapBytes} bytes) reached with overflow "drop-newest"`);
       return;
@@ -225,7 +229,7 @@ export class OpenSearchAuditTransport extends TransportStream {
 
   private refused(records: QueuedRecord[], status: number, reason: string): void {
     this.counters.deadLettered += records.length;
-    const letters: DeadLetterRecord[] = records.map((r) => deadLetterRecord(r.body, status, reason, this.producer));
+    const letters: DeadLetterRecord[] = records.map((record) => deadLetterRecord(record, status, reason, this.producer));
     void this.deadLetters.write(letters);
     for (const letter of letters) {
       this.emit('deadLetter', letter);

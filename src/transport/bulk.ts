@@ -1,5 +1,6 @@
 // Sends one batch of ready-made bulk chunks (`create`, `_id` = event id) and classifies every item's outcome.
 import type { Client } from '@opensearch-project/opensearch';
+import { decodeOpenSearchError } from '../storage/opensearch-error.js';
 
 /** What became of one document of a batch. */
 export type ItemOutcome =
@@ -60,9 +61,9 @@ export async function sendBulk(client: Client, chunks: readonly Buffer[], settin
       }),
     };
   } catch (error) {
-    const err = error as { meta?: { statusCode?: number }; message?: string };
-    const status = err.meta?.statusCode ?? 0;
-    const reason = `bulk request failed: ${err.message ?? String(error)}`;
+    const decoded = decodeOpenSearchError(error);
+    const status = decoded.status ?? 0;
+    const reason = `bulk request failed: ${decoded.message}`;
     if (status === 413) return { kind: 'too-large', reason };
     return { kind: 'all', outcome: status === 0 || isRetryableStatus(status) ? { kind: 'retry', status, reason } : { kind: 'rejected', status, reason } };
   }

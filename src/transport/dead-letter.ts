@@ -2,6 +2,7 @@
 import { appendFile, mkdir } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import type { Client } from '@opensearch-project/opensearch';
+import { sentDocument, type BulkChunk } from './bulk-line.js';
 
 /** One refused event, as written to the dead-letter file and index. */
 export interface DeadLetterRecord {
@@ -14,19 +15,13 @@ export interface DeadLetterRecord {
   document: unknown;
 }
 
-/** Builds the record from the bulk chunk (action line + document line). */
-export function deadLetterRecord(chunk: Buffer, status: number, reason: string, producer: string): DeadLetterRecord {
-  const text = chunk.toString('utf8');
-  const newline = text.indexOf('\n');
-  const docText = text.slice(newline + 1).trimEnd();
-  let document: unknown = docText;
-  try {
-    document = JSON.parse(docText);
-  } catch {
-    /* kept as text */
-  }
-  const id = /"_id":"([^"]+)"/.exec(text.slice(0, newline))?.[1];
-  return { '@timestamp': new Date().toISOString(), reason, status, producer, ...(id ? { event_id: id } : {}), document };
+/** Builds the record from a refused event's bulk chunk and the event id it was sent under. */
+export function deadLetterRecord(refused: BulkChunk, status: number, reason: string, producer: string): DeadLetterRecord {
+  return {
+    '@timestamp': new Date().toISOString(), reason, status, producer,
+    ...(refused.eventId ? { event_id: refused.eventId } : {}),
+    document: sentDocument(refused.body),
+  };
 }
 
 /** Writes dead letters; failures are returned to the caller to report, never thrown. */

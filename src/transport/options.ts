@@ -5,7 +5,9 @@ import { resolve } from 'node:path';
 import { Client } from '@opensearch-project/opensearch';
 import { ConfigurationError } from '../model/errors.js';
 import { dataStreamName } from '../storage/template.js';
+import { CONNECTION_ENV, connectionFromEnvironment, createOpenSearchClient, type ConnectionOptions } from '../storage/connection.js';
 import type { AuditDocument } from '../model/ecs-document.js';
+import { DEFAULT_NAMESPACE } from '../model/vocabulary.js';
 
 /** What happens to a new event when the memory cap is reached. */
 export type OverflowPolicy = 'spool' | 'block' | 'drop-newest';
@@ -14,10 +16,12 @@ export type SyncPolicy = 'interval' | 'always' | 'none';
 
 /** What a caller may pass to `new OpenSearchAuditTransport(options)`. */
 export interface AuditTransportOptions {
-  /** An opensearch-js client. Give this or `node`. */
+  /** An opensearch-js client. Give this, `node` or `connection`. */
   client?: Client;
-  /** OpenSearch URL, used when no `client` is given. Default: env `OPENSEARCH_URL`. */
+  /** OpenSearch URL, used when no `client` is given. */
   node?: string;
+  /** How to reach the cluster (credentials, TLS, SigV4), used when neither `client` nor `node` is given. Default: `connectionFromEnvironment()`. */
+  connection?: ConnectionOptions;
   /** Data stream namespace (`logs-audit_trail.events-<namespace>`). Default: `default`. */
   namespace?: string;
   /** Send a batch when this many events are ready. Default: 1000. */
@@ -64,7 +68,7 @@ export interface AuditTransportOptions {
   deadLetterIndex?: string;
   /** How long `close()` and winston's `finish` wait for delivery, in ms. Default: 10000. */
   closeTimeoutMs?: number;
-  /** Identifies this producer in `audit_trail.producer`. Default: kept in `spoolDir`, else `<hostname>-<pid>-<random>`. */
+  /** Identifies this producer in `audit_trail.producer`. Default: `<hostname>-<pid>-<random>`, made once and kept in `spoolDir` when there is one. */
   producerId?: string;
   /** `service.name` of the documents. Default: none. */
   serviceName?: string;
@@ -112,7 +116,7 @@ export interface ResolvedTransportOptions {
 const MiB = 1024 * 1024;
 
 export const TRANSPORT_DEFAULTS = {
-  namespace: 'default',
+  namespace: DEFAULT_NAMESPACE,
   batchSize: 1000,
   maxBatchBytes: 5 * MiB,
   flushIntervalMs: 1000,
@@ -142,9 +146,11 @@ function oneOf<T extends string>(option: string, value: T, allowed: readonly T[]
 
 function makeClient(options: AuditTransportOptions): Client {
   if (options.client) return options.client;
-  const node = options.node ?? process.env.OPENSEARCH_URL;
-  if (!node) {
-    throw new ConfigurationError('node', 'is missing: pass `client` (an opensearch-js Client) or `node` (a URL), or set OPENSEARCH_URL');
+  const node = options.node;
+  if (node === undefined) {
+    if (options.connection) return createOpenSearchClient(options.connection);
+    if (!process.env[CONNECTION_ENV.url]) throw new ConfigurationError('node', `is missing: pass \`client\` (an opensearch-js Client), \`node\` (a URL) or \`connection\`, or set ${CONNECTION_ENV.url}`);
+    return createOpenSearchClient(connectionFromEnvironment(process.env));
   }
   try {
     new URL(node);
@@ -156,11 +162,11 @@ function makeClient(options: AuditTransportOptions): Client {
 
 /** Applies defaults and validates; throws ConfigurationError naming the bad option. */
 export function resolveTransportOptions(options: AuditTransportOptions = {}): ResolvedTransportOptions {
-  const D = TRANSPORT_DEFAULTS;
+  const defaults = TRANSPORT_DEFAULTS;
   const client = makeClient(options);
   let dataStream: string;
   try {
-    dataStream = dataStreamName(options.namespace ?? D.namespace);
+    dataStream = dataStreamName(options.namespace ?? defaults.namespace);
   } catch (error) {
     throw new ConfigurationError('namespace', (error as Error).message);
   }
@@ -169,25 +175,25 @@ export function resolveTransportOptions(options: AuditTransportOptions = {}): Re
   if (overflow === 'spool' && !spoolDir) {
     throw new ConfigurationError('overflow', 'is "spool" but no spoolDir is given: set spoolDir (a directory this process owns), or choose "block" or "drop-newest"');
   }
-  const memoryCapBytes = positiveInteger('memoryCapBytes', options.memoryCapBytes ?? D.memoryCapBytes, 16 * 1024 * MiB, 64 * 1024);
+  const memoryCapBytes = positiveInteger('memoryCapBytes', options.memoryCapBytes ?? defaults.memoryCapBytes, 16 * 1024 * MiB, 64 * 1024);
   const resolved: ResolvedTransportOptions = {
     client,
     dataStream,
-    batchSize: positiveInteger('batchSize', options.batchSize ?? D.batchSize, 100_000),
-    maxBatchBytes: positiveInteger('maxBatchBytes', options.maxBatchBytes ?? D.maxBatchBytes, 10 * MiB, 1024),
-    flushIntervalMs: positiveInteger('flushIntervalMs', options.flushIntervalMs ?? D.flushIntervalMs, 60_000),
-    concurrency: positiveInteger('concurrency', options.concurrency ?? D.concurrency, 64),
+    batchSize: positiveInteger('batchSize', options.batchSize ?? defaults.batchSize, 100_000),
+    maxBatchBytes: positiveInteger('maxBatchBytes', options.maxBatchBytes ?? defaults.maxBatchBytes, 10 * MiB, 1024),
+    flushIntervalMs: positiveInteger('flushIntervalMs', options.flushIntervalMs ?? defaults.flushIntervalMs, 60_000),
+    concurrency: positiveInteger('concurrency', options.concurrency ?? defaults.concurrency, 64),
     gzip: options.gzip ?? false,
-    requestTimeoutMs: positiveInteger('requestTimeoutMs', options.requestTimeoutMs ?? D.requestTimeoutMs, 600_000, 10),
-    retryBaseDelayMs: positiveInteger('retryBaseDelayMs', options.retryBaseDelayMs ?? D.retryBaseDelayMs, 60_000),
-    retryMaxDelayMs: positiveInteger('retryMaxDelayMs', options.retryMaxDelayMs ?? D.retryMaxDelayMs, 3_600_000),
+    requestTimeoutMs: positiveInteger('requestTimeoutMs', options.requestTimeoutMs ?? defaults.requestTimeoutMs, 600_000, 10),
+    retryBaseDelayMs: positiveInteger('retryBaseDelayMs', options.retryBaseDelayMs ?? defaults.retryBaseDelayMs, 60_000),
+    retryMaxDelayMs: positiveInteger('retryMaxDelayMs', options.retryMaxDelayMs ?? defaults.retryMaxDelayMs, 3_600_000),
     memoryCapBytes,
     overflow,
-    maxSpoolBytes: positiveInteger('maxSpoolBytes', options.maxSpoolBytes ?? D.maxSpoolBytes, Number.MAX_SAFE_INTEGER, 64 * 1024),
-    segmentBytes: positiveInteger('segmentBytes', options.segmentBytes ?? Math.min(D.segmentBytes, Math.floor(memoryCapBytes / 4)), 256 * MiB, 4096),
-    sync: oneOf<SyncPolicy>('sync', options.sync ?? D.sync, ['interval', 'always', 'none']),
-    syncIntervalMs: positiveInteger('syncIntervalMs', options.syncIntervalMs ?? D.syncIntervalMs, 60_000),
-    closeTimeoutMs: positiveInteger('closeTimeoutMs', options.closeTimeoutMs ?? D.closeTimeoutMs, 3_600_000, 0),
+    maxSpoolBytes: positiveInteger('maxSpoolBytes', options.maxSpoolBytes ?? defaults.maxSpoolBytes, Number.MAX_SAFE_INTEGER, 64 * 1024),
+    segmentBytes: positiveInteger('segmentBytes', options.segmentBytes ?? Math.min(defaults.segmentBytes, Math.floor(memoryCapBytes / 4)), 256 * MiB, 4096),
+    sync: oneOf<SyncPolicy>('sync', options.sync ?? defaults.sync, ['interval', 'always', 'none']),
+    syncIntervalMs: positiveInteger('syncIntervalMs', options.syncIntervalMs ?? defaults.syncIntervalMs, 60_000),
+    closeTimeoutMs: positiveInteger('closeTimeoutMs', options.closeTimeoutMs ?? defaults.closeTimeoutMs, 3_600_000, 0),
     service: { name: options.serviceName, version: options.serviceVersion, environment: options.serviceEnvironment },
     redact: options.redact ?? ((document) => document),
   };
@@ -206,7 +212,7 @@ export function resolveTransportOptions(options: AuditTransportOptions = {}): Re
     }
     resolved.deadLetterIndex = options.deadLetterIndex;
   }
-  const producerId = options.producerId ?? (spoolDir ? undefined : `${hostname()}-${process.pid}-${randomBytes(4).toString('hex')}`);
+  const producerId = options.producerId ?? (spoolDir ? undefined : newProducerId());
   if (producerId !== undefined) {
     if (!/^[\w.:-]{1,128}$/.test(producerId)) throw new ConfigurationError('producerId', 'must be 1–128 letters, digits, ".", ":", "_" or "-"');
     resolved.producerId = producerId;
@@ -215,7 +221,7 @@ export function resolveTransportOptions(options: AuditTransportOptions = {}): Re
   return resolved;
 }
 
-/** A producer id for a new spool: host name plus randomness, valid for `producerId`. */
+/** A new producer id, `<hostname>-<pid>-<random>`, valid for `producerId` (the one recipe, with or without a spool). */
 export function newProducerId(): string {
-  return `${hostname().replace(/[^\w.:-]/g, '_').slice(0, 100)}-${randomBytes(6).toString('hex')}`;
+  return `${hostname().replace(/[^\w.:-]/g, '_').slice(0, 100)}-${process.pid}-${randomBytes(6).toString('hex')}`;
 }

@@ -1,15 +1,14 @@
 // Undelivered events: segments (in memory, or cold on disk), memory accounting, overflow, hand-out and acknowledgement.
 import type { ResolvedTransportOptions } from './options.js';
 import type { SpoolFiles } from './spool-files.js';
-import type { DecodeResult } from './record-codec.js';
+import type { DecodeResult, RecordFacts } from './record-codec.js';
 
 /** Rough per-record bookkeeping cost in memory, on top of the bulk chunk itself. */
 const RECORD_OVERHEAD = 96;
 
-/** One undelivered event: its bulk chunk (action line + document line). */
-export interface QueuedRecord {
+/** One undelivered event: its bulk chunk (action line + document line) and what its spool header says. */
+export interface QueuedRecord extends RecordFacts {
   body: Buffer;
-  acceptedAt: number;
   attempts: number;
   dueAt: number;
   segment: Segment;
@@ -56,7 +55,7 @@ export class DeliveryQueue {
   inFlight = 0;
 
   constructor(
-    private readonly opts: ResolvedTransportOptions,
+    private readonly options: ResolvedTransportOptions,
     private readonly spool: SpoolFiles | undefined,
     private readonly listener: QueueListener,
   ) {
@@ -94,35 +93,35 @@ export class DeliveryQueue {
 
   /** Whether memory is at or over the cap. */
   get full(): boolean {
-    return this.memoryBytes >= this.opts.memoryCapBytes;
+    return this.memoryBytes >= this.options.memoryCapBytes;
   }
 
   /** Takes an event (its bulk chunk), applying the overflow policy past the memory cap. */
-  push(body: Buffer, acceptedAt: number, sequence: number): PushResult {
+  push(body: Buffer, facts: RecordFacts): PushResult {
     const size = body.length + RECORD_OVERHEAD;
-    const overCap = this.memoryBytes + size > this.opts.memoryCapBytes;
+    const overCap = this.memoryBytes + size > this.options.memoryCapBytes;
     const spooling = this.spool !== undefined;
-    if (overCap && this.opts.overflow === 'drop-newest') return 'dropped-memory';
-    const toDisk = overCap && this.opts.overflow === 'spool';
-    if (spooling && this.spool!.totalBytes + size > this.opts.maxSpoolBytes) return 'dropped-spool';
+    if (overCap && this.options.overflow === 'drop-newest') return 'dropped-memory';
+    const toDisk = overCap && this.options.overflow === 'spool';
+    if (spooling && this.spool!.totalBytes + size > this.options.maxSpoolBytes) return 'dropped-spool';
     let active = this.active;
     if (toDisk && active.records !== null && active.records.length === 0) {
       active.records = null; // an empty hot segment simply turns cold
-    } else if (spooling && (this.spool!.activeSize >= this.opts.segmentBytes || (toDisk && active.records !== null))) {
+    } else if (spooling && (this.spool!.activeSize >= this.options.segmentBytes || (toDisk && active.records !== null))) {
       // Rotate when full, or to start a cold segment; a new segment is hot again once memory is half free.
-      this.rotate(toDisk || (active.records === null && this.memoryBytes > this.opts.memoryCapBytes / 2));
+      this.rotate(toDisk || (active.records === null && this.memoryBytes > this.options.memoryCapBytes / 2));
       active = this.active;
     } else if (!spooling && active.records!.length >= 4096) {
       this.rotate(false);
       active = this.active;
     }
-    if (active.outstanding === 0 && active.handed === (active.records?.length ?? 0)) active.firstAcceptedAt = acceptedAt;
+    if (active.outstanding === 0 && active.handed === (active.records?.length ?? 0)) active.firstAcceptedAt = facts.acceptedAt;
     active.outstanding++;
     this.outstanding++;
     const cold = active.records === null;
-    this.spool?.append(body, acceptedAt, sequence, cold);
+    this.spool?.append(body, facts, cold);
     if (cold) return 'spooled';
-    active.records!.push({ body, acceptedAt, attempts: 0, dueAt: 0, segment: active });
+    active.records!.push({ ...facts, body, attempts: 0, dueAt: 0, segment: active });
     this.memoryBytes += size;
     this.readyCount++;
     this.readyBytes += body.length;
@@ -156,7 +155,7 @@ export class DeliveryQueue {
       if (seg.records === null) {
         // One segment read back at a time, and only when it fits under the memory cap.
         const size = seg.sealed ? seg.bytes : (this.spool?.activeSize ?? 0);
-        if (seg.outstanding > 0 && !this.loadingOne && this.memoryBytes + size <= this.opts.memoryCapBytes) this.load(seg);
+        if (seg.outstanding > 0 && !this.loadingOne && this.memoryBytes + size <= this.options.memoryCapBytes) this.load(seg);
         continue;
       }
       while (seg.handed < seg.records.length) {
@@ -179,7 +178,7 @@ export class DeliveryQueue {
     if (seg.loading || !this.spool) return;
     if (!seg.sealed) {
       if (seg.outstanding === 0) return;
-      this.rotate(this.memoryBytes > this.opts.memoryCapBytes / 2);
+      this.rotate(this.memoryBytes > this.options.memoryCapBytes / 2);
     }
     seg.loading = true;
     this.loadingOne = true;
@@ -197,7 +196,7 @@ export class DeliveryQueue {
           seg.outstanding -= lost;
           this.outstanding -= lost;
         }
-        seg.records = result.records.map((r) => ({ body: r.payload, acceptedAt: r.acceptedAt, attempts: 0, dueAt: 0, segment: seg }));
+        seg.records = result.records.map(({ payload, ...facts }) => ({ ...facts, body: payload, attempts: 0, dueAt: 0, segment: seg }));
         seg.handed = 0;
         for (const rec of seg.records) {
           this.memoryBytes += rec!.body.length + RECORD_OVERHEAD;

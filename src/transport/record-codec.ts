@@ -1,24 +1,63 @@
-// Spool record framing: magic, length, CRC32 and accept time around each bulk chunk; decoding skips damage.
+// Spool record framing: magic, lengths, CRC32, accept time, sequence and event id around each bulk chunk; decoding skips damage.
 import { crc32 } from 'node:zlib';
+import { legacyChunkFacts } from './bulk-line.js';
 
-/** `ATS1`: marks the start of every record, so a reader can find the next one after damage. */
-const MAGIC = 0x41545331;
-/** magic(4) length(4) crc32(4) acceptedAt(8, float64 ms). */
-export const HEADER_BYTES = 20;
+/**
+ * A record, all integers big-endian:
+ *
+ * | bytes | field |
+ * |---|---|
+ * | 4 | magic `ATS2` |
+ * | 4 | payload length |
+ * | 4 | CRC32 of everything after it (accept time to payload end) |
+ * | 8 | acceptedAt, float64 ms since the epoch |
+ * | 8 | sequence, uint64 |
+ * | 2 | event id length, in bytes |
+ * | n | event id, UTF-8 |
+ * | … | payload: the bulk chunk |
+ *
+ * Records of the first format (`ATS1`: magic, length, CRC32, acceptedAt, payload) are still read;
+ * their sequence and event id come from the chunk (see `legacyChunkFacts`).
+ */
+const MAGIC = Buffer.from('ATS2');
+const LEGACY_MAGIC = Buffer.from('ATS1');
+/** What every magic starts with: the reader resynchronises on it after damage. */
+const MAGIC_PREFIX = Buffer.from('ATS');
+/** Fixed part of the header, before the event id. */
+export const HEADER_BYTES = 30;
+const LEGACY_HEADER_BYTES = 20;
+/** Offset of the first byte the CRC covers. */
+const CRC_FROM = 12;
 
-/** The header for `payload` (the CRC covers the accept time and the payload). */
-export function encodeHeader(payload: Buffer, acceptedAt: number): Buffer {
-  const header = Buffer.allocUnsafe(HEADER_BYTES);
-  header.writeUInt32BE(MAGIC, 0);
+/** What a spool record says about its event besides the chunk. */
+export interface RecordFacts {
+  /** When the transport took the event, in ms since the epoch. */
+  acceptedAt: number;
+  /** The `event.sequence` the transport stamped (0 when unknown). */
+  sequence: number;
+  /** The `_id` of the chunk's action line. */
+  eventId: string;
+}
+
+/** The header for `payload`: the fixed part followed by the event id. */
+export function encodeHeader(payload: Buffer, facts: RecordFacts): Buffer {
+  const id = Buffer.from(facts.eventId, 'utf8');
+  if (id.length > 0xffff) throw new RangeError(`event id of ${id.length} bytes does not fit a spool record`);
+  if (!Number.isSafeInteger(facts.sequence) || facts.sequence < 0) throw new RangeError(`sequence ${facts.sequence} is not a whole number from 0`);
+  const header = Buffer.allocUnsafe(HEADER_BYTES + id.length);
+  MAGIC.copy(header, 0);
   header.writeUInt32BE(payload.length, 4);
-  header.writeDoubleBE(acceptedAt, 12);
-  header.writeUInt32BE(crc32(payload, crc32(header.subarray(12, 20))), 8);
+  header.writeDoubleBE(facts.acceptedAt, 12);
+  header.writeBigUInt64BE(BigInt(facts.sequence), 20);
+  header.writeUInt16BE(id.length, 28);
+  id.copy(header, HEADER_BYTES);
+  header.writeUInt32BE(crc32(payload, crc32(header.subarray(CRC_FROM))), 8);
   return header;
 }
 
-export interface DecodedRecord {
+/** One record read back. */
+export interface DecodedRecord extends RecordFacts {
   payload: Buffer;
-  acceptedAt: number;
 }
 
 export interface DecodeResult {
@@ -29,39 +68,59 @@ export interface DecodeResult {
   damaged: number;
 }
 
-function validAt(buf: Buffer, at: number): DecodedRecord | undefined {
-  if (at + HEADER_BYTES > buf.length || buf.readUInt32BE(at) !== MAGIC) return undefined;
-  const length = buf.readUInt32BE(at + 4);
-  const end = at + HEADER_BYTES + length;
-  if (end > buf.length) return undefined;
-  const payload = buf.subarray(at + HEADER_BYTES, end);
-  const crc = crc32(payload, crc32(buf.subarray(at + 12, at + 20)));
-  if (crc !== buf.readUInt32BE(at + 8)) return undefined;
-  return { payload, acceptedAt: buf.readDoubleBE(at + 12) };
+/** The valid record at `offset` and its size, or undefined. */
+function recordAt(segment: Buffer, offset: number): { record: DecodedRecord; size: number } | undefined {
+  if (offset + LEGACY_HEADER_BYTES > segment.length) return undefined;
+  if (segment.compare(MAGIC, 0, 4, offset, offset + 4) === 0) {
+    if (offset + HEADER_BYTES > segment.length) return undefined;
+    const idEnd = offset + HEADER_BYTES + segment.readUInt16BE(offset + 28);
+    const end = idEnd + segment.readUInt32BE(offset + 4);
+    if (end > segment.length) return undefined;
+    const covered = segment.subarray(offset + CRC_FROM, end);
+    if (crc32(covered) !== segment.readUInt32BE(offset + 8)) return undefined;
+    const sequence = segment.readBigUInt64BE(offset + 20);
+    if (sequence > BigInt(Number.MAX_SAFE_INTEGER)) return undefined;
+    return {
+      record: {
+        payload: segment.subarray(idEnd, end),
+        acceptedAt: segment.readDoubleBE(offset + 12),
+        sequence: Number(sequence),
+        eventId: segment.toString('utf8', offset + HEADER_BYTES, idEnd),
+      },
+      size: end - offset,
+    };
+  }
+  if (segment.compare(LEGACY_MAGIC, 0, 4, offset, offset + 4) === 0) {
+    const end = offset + LEGACY_HEADER_BYTES + segment.readUInt32BE(offset + 4);
+    if (end > segment.length) return undefined;
+    const payload = segment.subarray(offset + LEGACY_HEADER_BYTES, end);
+    if (crc32(payload, crc32(segment.subarray(offset + CRC_FROM, offset + LEGACY_HEADER_BYTES))) !== segment.readUInt32BE(offset + 8)) return undefined;
+    return { record: { payload, acceptedAt: segment.readDoubleBE(offset + 12), ...legacyChunkFacts(payload) }, size: end - offset };
+  }
+  return undefined;
 }
 
 /** Decodes a whole segment; a bad record is skipped by scanning for the next valid one. */
-export function decodeRecords(buf: Buffer): DecodeResult {
+export function decodeRecords(segment: Buffer): DecodeResult {
   const records: DecodedRecord[] = [];
-  let at = 0;
+  let offset = 0;
   let skippedBytes = 0;
   let damaged = 0;
   let inDamage = false;
-  const magic = Buffer.from('ATS1');
-  while (at < buf.length) {
-    const record = validAt(buf, at);
-    if (record) {
-      records.push(record);
-      at += HEADER_BYTES + record.payload.length;
+  while (offset < segment.length) {
+    const found = recordAt(segment, offset);
+    if (found) {
+      records.push(found.record);
+      offset += found.size;
       inDamage = false;
       continue;
     }
     if (!inDamage) damaged++;
     inDamage = true;
-    const next = buf.indexOf(magic, at + 1);
-    const to = next < 0 ? buf.length : next;
-    skippedBytes += to - at;
-    at = to;
+    const next = segment.indexOf(MAGIC_PREFIX, offset + 1);
+    const to = next < 0 ? segment.length : next;
+    skippedBytes += to - offset;
+    offset = to;
   }
   return { records, skippedBytes, damaged };
 }

@@ -30,12 +30,12 @@ export class Sender {
 
   constructor(
     private readonly client: Client,
-    private readonly opts: ResolvedTransportOptions,
+    private readonly options: ResolvedTransportOptions,
     private readonly queue: DeliveryQueue,
     private readonly spool: SpoolFiles | undefined,
     private readonly reporter: SenderReporter,
   ) {
-    this.batchBytesLimit = opts.maxBatchBytes;
+    this.batchBytesLimit = options.maxBatchBytes;
   }
 
   /** Requests in flight. */
@@ -45,8 +45,8 @@ export class Sender {
 
   /** Called after each accepted event: sends when a batch is full, else makes sure the interval timer runs. */
   nudge(): void {
-    if (this.queue.readyCount >= this.opts.batchSize || this.queue.readyBytes >= this.batchBytesLimit) this.pump();
-    else this.arm(Date.now() + this.opts.flushIntervalMs);
+    if (this.queue.readyCount >= this.options.batchSize || this.queue.readyBytes >= this.batchBytesLimit) this.pump();
+    else this.arm(Date.now() + this.options.flushIntervalMs);
   }
 
   /** Sends everything ready now (and keeps doing so until idle). */
@@ -97,7 +97,7 @@ export class Sender {
         this.pump();
       } catch (error) {
         this.reporter.failed(error as Error);
-        this.arm(Date.now() + this.opts.flushIntervalMs);
+        this.arm(Date.now() + this.options.flushIntervalMs);
       }
     }, Math.max(0, at - Date.now()));
     if (!this.keepAlive) this.timer.unref();
@@ -111,14 +111,14 @@ export class Sender {
       this.arm(this.pauseUntil);
       return;
     }
-    while (this.active < this.opts.concurrency) {
+    while (this.active < this.options.concurrency) {
       const q = this.queue;
-      const full = q.readyCount >= this.opts.batchSize || q.readyBytes >= this.batchBytesLimit;
+      const full = q.readyCount >= this.options.batchSize || q.readyBytes >= this.batchBytesLimit;
       const due = q.nextDue !== undefined && q.nextDue <= now;
       if (!full && !due && !this.flushRequested) break;
       // Everything handed out is written to the spool first (so its sequence is persisted).
       this.spool?.writeNow();
-      const batch = q.take(this.opts.batchSize, this.batchBytesLimit, now);
+      const batch = q.take(this.options.batchSize, this.batchBytesLimit, now);
       if (!batch.length) {
         this.flushRequested = false;
         break;
@@ -127,14 +127,14 @@ export class Sender {
     }
     if (this.queue.outstanding > 0) {
       const next = this.queue.nextDue;
-      this.arm(Math.min(now + this.opts.flushIntervalMs, next ?? Infinity));
+      this.arm(Math.min(now + this.options.flushIntervalMs, next ?? Infinity));
     }
     this.settleIdle();
   }
 
   private async send(batch: QueuedRecord[]): Promise<void> {
     this.active++;
-    const result = await sendBulk(this.client, batch.map((r) => r.body), { timeoutMs: this.opts.requestTimeoutMs, gzip: this.opts.gzip });
+    const result = await sendBulk(this.client, batch.map((r) => r.body), { timeoutMs: this.options.requestTimeoutMs, gzip: this.options.gzip });
     this.active--;
     const now = Date.now();
     const q = this.queue;
@@ -178,7 +178,7 @@ export class Sender {
           this.failures = 0;
           let maxDelay = 0;
           for (const rec of retry) {
-            const delay = backoffDelay(rec.attempts + 1, this.opts.retryBaseDelayMs, this.opts.retryMaxDelayMs);
+            const delay = backoffDelay(rec.attempts + 1, this.options.retryBaseDelayMs, this.options.retryMaxDelayMs);
             maxDelay = Math.max(maxDelay, delay);
             q.retry(rec, delay, now);
           }
@@ -195,7 +195,7 @@ export class Sender {
   /** The whole request failed (or every item asks for a retry): back off before the next request. */
   private retryAll(batch: QueuedRecord[], outcome: ItemOutcome, now: number): void {
     this.failures++;
-    const delay = backoffDelay(this.failures, this.opts.retryBaseDelayMs, this.opts.retryMaxDelayMs);
+    const delay = backoffDelay(this.failures, this.options.retryBaseDelayMs, this.options.retryMaxDelayMs);
     this.pauseUntil = now + delay;
     for (const rec of batch) this.queue.retry(rec, delay, now);
     const retry = outcome.kind === 'retry' ? outcome : { kind: 'retry' as const, status: 'status' in outcome ? outcome.status : 0, reason: 'reason' in outcome ? outcome.reason : 'unknown' };

@@ -5,7 +5,7 @@ import {
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { ConfigurationError } from '../model/errors.js';
-import { decodeRecords, encodeHeader, type DecodeResult } from './record-codec.js';
+import { decodeRecords, encodeHeader, type DecodeResult, type RecordFacts } from './record-codec.js';
 import { newProducerId, type SyncPolicy } from './options.js';
 import { pidAlive } from './process-alive.js';
 
@@ -91,22 +91,21 @@ export class SpoolFiles {
     if (this.producerId !== stored) this.writeSequence(0);
     let maxId = 0;
     for (const name of readdirSync(dir).sort()) {
-      const m = SEGMENT.exec(name);
-      if (!m) continue;
-      const id = Number(m[1]);
+      const match = SEGMENT.exec(name);
+      if (!match) continue;
+      const id = Number(match[1]);
       maxId = Math.max(maxId, id);
-      const buf = readFileSync(join(dir, name));
-      const decoded = decodeRecords(buf);
+      const contents = readFileSync(join(dir, name));
+      const decoded = decodeRecords(contents);
       if (decoded.records.length === 0 && decoded.skippedBytes === 0) {
         unlinkSync(join(dir, name));
         continue;
       }
-      this.recovered.push({ id, bytes: buf.length, decoded });
-      this.totalBytes += buf.length;
-      // The sequence file is written just after the segment: the last record may be one write ahead of it.
-      const last = decoded.records.at(-1);
-      const seq = last ? /"sequence":(\d+)/.exec(last.payload.toString('utf8'))?.[1] : undefined;
-      if (seq !== undefined && Number(seq) > this.lastSequence && this.producerId === stored) this.lastSequence = Number(seq);
+      this.recovered.push({ id, bytes: contents.length, decoded });
+      this.totalBytes += contents.length;
+      // The sequence file is written just after the segment: the last record's header may be one write ahead of it.
+      const lastSequence = decoded.records.at(-1)?.sequence ?? 0;
+      if (lastSequence > this.lastSequence && this.producerId === stored) this.lastSequence = lastSequence;
     }
     this.activeId = maxId + 1;
     this.activeFd = openSync(join(dir, segmentName(this.activeId)), 'a');
@@ -116,10 +115,10 @@ export class SpoolFiles {
     }
   }
 
-  private writeSequence(seq: number): void {
-    const buf = Buffer.allocUnsafe(8);
-    buf.writeBigUInt64BE(BigInt(seq), 0);
-    writeSync(this.seqFd, buf, 0, 8, 0);
+  private writeSequence(sequence: number): void {
+    const bytes = Buffer.allocUnsafe(8);
+    bytes.writeBigUInt64BE(BigInt(sequence), 0);
+    writeSync(this.seqFd, bytes, 0, 8, 0);
   }
 
   /** The id of the segment new records go to. */
@@ -133,15 +132,15 @@ export class SpoolFiles {
   }
 
   /** Queues a record for the active segment; written at the end of this event-loop turn (or by `writeNow`). */
-  append(payload: Buffer, acceptedAt: number, sequence: number, cold: boolean): void {
-    const header = encodeHeader(payload, acceptedAt);
+  append(payload: Buffer, facts: RecordFacts, cold: boolean): void {
+    const header = encodeHeader(payload, facts);
     this.pending.push(header, payload);
     const size = header.length + payload.length;
     this.pendingBytes += size;
     this.activeBytes += size;
     this.totalBytes += size;
     if (cold) this.pendingCold++;
-    if (sequence > this.pendingSequence) this.pendingSequence = sequence;
+    if (facts.sequence > this.pendingSequence) this.pendingSequence = facts.sequence;
     if (!this.writeScheduled) {
       this.writeScheduled = true;
       setImmediate(() => this.writeNow());

@@ -6,9 +6,13 @@ import { defaultDataDir, openWebDatabase } from './auth/data.js';
 import { loadSessionSecret, sessionLifetimeFromEnv } from './auth/session.js';
 import { UserStore } from './auth/users.js';
 import { createWebApp, type WebAppOptions } from './web-app.js';
+import { connectionFromEnvironment, createOpenSearchClient, type ConnectionOptions } from '../storage/connection.js';
 
 export interface WebServerOptions extends Partial<Omit<WebAppOptions, 'client'>> {
-  client: Client;
+  /** OpenSearch client to read with. Default: a client for `connection`. */
+  client?: Client;
+  /** How to reach the cluster when no `client` is given. Default: `connectionFromEnvironment()`. */
+  connection?: ConnectionOptions;
   /** Port to listen on (0 = any free port). Default `AUDIT_WEB_PORT` or 3000. */
   port?: number;
   /** Address to bind. Default `AUDIT_WEB_HOST` or 127.0.0.1. */
@@ -24,11 +28,12 @@ export interface WebServer {
   close(): Promise<void>;
 }
 
-export async function startWebServer(options: WebServerOptions): Promise<WebServer> {
+export async function startWebServer(options: WebServerOptions = {}): Promise<WebServer> {
+  const client = options.client ?? createOpenSearchClient(options.connection ?? connectionFromEnvironment(process.env));
   const dir = options.dataDir ?? defaultDataDir();
   const db = options.sessionDb ?? openWebDatabase(dir);
   const users = options.users ?? new UserStore(db);
-  const app = createWebApp({ ...options, users, sessionDb: db, sessionSecret: options.sessionSecret ?? loadSessionSecret(dir), secure: options.secure ?? process.env.AUDIT_WEB_SECURE === '1', sessionLifetime: options.sessionLifetime ?? sessionLifetimeFromEnv() });
+  const app = createWebApp({ ...options, client, users, sessionDb: db, sessionSecret: options.sessionSecret ?? loadSessionSecret(dir), secure: options.secure ?? process.env.AUDIT_WEB_SECURE === '1', sessionLifetime: options.sessionLifetime ?? sessionLifetimeFromEnv() });
   const port = options.port ?? Number(process.env.AUDIT_WEB_PORT ?? 3000);
   const host = options.host ?? process.env.AUDIT_WEB_HOST ?? '127.0.0.1';
   const server = await new Promise<Server>((resolve, reject) => {

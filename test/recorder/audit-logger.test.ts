@@ -6,6 +6,10 @@ import { sampleEvent } from '../helpers/events.js';
 import { createAuditLogger, type AuditRecord } from '../../src/recorder/audit-logger.js';
 import { AuditValidationError } from '../../src/model/event.js';
 import { ConfigurationError } from '../../src/model/errors.js';
+import type { AuditEvent } from '../../src/model/event.js';
+import type { AuditDocument } from '../../src/model/ecs-document.js';
+import { vouchedDescription } from '../../src/transport/validated-events.js';
+import TransportStream from 'winston-transport';
 
 // Compile-time checks from the vocabulary (tsc runs in npm test; an unused @ts-expect-error fails it).
 const typed: AuditRecord[] = [
@@ -38,6 +42,32 @@ describe('createAuditLogger: the typed audit API', () => {
       expect(() => audit.record({ ...sampleEvent(), source: { ip: 'not-an-ip' } })).to.throw(AuditValidationError, /source.ip/);
       await audit.close();
       expect(audit.stats().accepted).to.equal(0);
+    });
+  });
+
+  describe('validating once', () => {
+    it('record() validates and describes the event; the transport takes that very event without validating it again', async () => {
+      const documents: AuditDocument[] = [];
+      const audit = createAuditLogger({ node: 'http://127.0.0.1:9', closeTimeoutMs: 0, redact: (doc) => (documents.push(doc), doc), onWarning: () => undefined });
+      const entries: { message?: unknown; audit?: unknown }[] = [];
+      audit.logger.add(new (class extends TransportStream {
+        override log(info: { message?: unknown; audit?: unknown }, next: () => void) {
+          entries.push(info);
+          next();
+        }
+      })());
+      audit.record(sampleEvent({ id: undefined }));
+      const [entry] = entries;
+      const event = entry!.audit as AuditEvent;
+      expect(vouchedDescription(event), 'record() vouches for the event it logs, with the message it logs').to.equal(entry!.message);
+      expect(documents.map((d) => d.message), 'described once: the document takes that message').to.deep.equal([entry!.message]);
+      // The same object again, made invalid since: taken as it is, so the transport never validates it.
+      event.actor.id = '';
+      audit.logger.info('again', { audit: event });
+      // An equal copy is not vouched for: validated, and refused.
+      audit.logger.info('copy', { audit: structuredClone(event) });
+      expect(audit.stats()).to.include({ accepted: 2, invalid: 1 });
+      await audit.close();
     });
   });
 

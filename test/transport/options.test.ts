@@ -1,16 +1,42 @@
 import { expect } from '../helpers/chai.js';
 import { Client } from '@opensearch-project/opensearch';
 import { ConfigurationError } from '../../src/model/errors.js';
-import { resolveTransportOptions, TRANSPORT_DEFAULTS } from '../../src/transport/options.js';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { newProducerId, resolveTransportOptions, TRANSPORT_DEFAULTS } from '../../src/transport/options.js';
+import { DEFAULT_NAMESPACE } from '../../src/model/vocabulary.js';
+import { dataStreamName } from '../../src/storage/template.js';
 import { OpenSearchAuditTransport } from '../../src/transport/audit-transport.js';
-import { classifyItem } from '../../src/transport/bulk.js';
 
 describe('transport options', () => {
   const client = new Client({ node: 'http://127.0.0.1:1' });
 
   it('applies the documented defaults', () => {
-    const o = resolveTransportOptions({ client });
-    expect(o).to.include({ batchSize: TRANSPORT_DEFAULTS.batchSize, flushIntervalMs: 1000, dataStream: 'logs-audit_trail.events-default' });
+    const resolved = resolveTransportOptions({ client });
+    expect(resolved).to.include({ batchSize: TRANSPORT_DEFAULTS.batchSize, flushIntervalMs: 1000, dataStream: 'logs-audit_trail.events-default' });
+  });
+
+  it('makes every producer id by one recipe, <hostname>-<pid>-<random>, with or without a spool', async () => {
+    const recipe = new RegExp(`^[\\w.:-]{1,100}-${process.pid}-[0-9a-f]{12}$`);
+    const first = resolveTransportOptions({ client }).producerId;
+    expect(first).to.match(recipe);
+    expect(resolveTransportOptions({ client }).producerId, 'random per transport').to.not.equal(first);
+    expect(newProducerId()).to.match(recipe).and.have.length.at.most(128);
+    const spoolDir = mkdtempSync(join(tmpdir(), 'audit-producer-'));
+    try {
+      expect(resolveTransportOptions({ client, spoolDir }).producerId, 'read from (or made in) the spool').to.equal(undefined);
+      const spooled = new OpenSearchAuditTransport({ client, spoolDir });
+      expect(spooled.producerId).to.match(recipe);
+      await spooled.close(0);
+    } finally {
+      rmSync(spoolDir, { recursive: true, force: true });
+    }
+  });
+
+  it('defaults the namespace to the vocabulary\'s DEFAULT_NAMESPACE', () => {
+    expect(TRANSPORT_DEFAULTS.namespace).to.equal(DEFAULT_NAMESPACE);
+    expect(resolveTransportOptions({ client }).dataStream).to.equal(dataStreamName(DEFAULT_NAMESPACE));
   });
 
   describe('a bad option is a ConfigurationError naming it', () => {
@@ -40,17 +66,6 @@ describe('transport options', () => {
       } finally {
         if (saved !== undefined) process.env.OPENSEARCH_URL = saved;
       }
-    });
-  });
-
-  describe('bulk item outcomes', () => {
-    it('2xx delivered, 409 delivered as replay, 429/5xx retry, other 4xx rejected', () => {
-      expect(classifyItem({ status: 201 })).to.deep.equal({ kind: 'delivered', replay: false });
-      expect(classifyItem({ status: 409, error: { type: 'version_conflict_engine_exception' } })).to.deep.equal({ kind: 'delivered', replay: true });
-      expect(classifyItem({ status: 429, error: { type: 'es_rejected_execution_exception', reason: 'queue full' } }).kind).to.equal('retry');
-      expect(classifyItem({ status: 503 }).kind).to.equal('retry');
-      const rejected = classifyItem({ status: 400, error: { type: 'mapper_parsing_exception', reason: 'failed to parse field [client.ip]' } });
-      expect(rejected).to.deep.equal({ kind: 'rejected', status: 400, reason: 'mapper_parsing_exception: failed to parse field [client.ip]' });
     });
   });
 });

@@ -1,19 +1,36 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import winston from 'winston';
 import { expect } from '../helpers/chai.js';
 import { sampleEvent } from '../helpers/events.js';
 import { ConfigurationError } from '../../src/model/errors.js';
+import { crc32 } from 'node:zlib';
 import { decodeRecords, encodeHeader } from '../../src/transport/record-codec.js';
+import { bulkChunkEncoder } from '../../src/transport/bulk-line.js';
+import { toEcsDocument } from '../../src/model/ecs-document.js';
+import { validateEvent } from '../../src/model/event.js';
 import { backoffDelay } from '../../src/transport/bulk.js';
-import { OpenSearchAuditTransport, type DropNotice } from '../../src/transport/audit-transport.js';
+import { OpenSearchAuditTransport, type DropNotice, type TransportWarning } from '../../src/transport/audit-transport.js';
 
 /** Nothing listens on port 9: every request fails, so events stay queued. */
 const OFFLINE = 'http://127.0.0.1:9';
 const event = (n: number) => {
   const { id: _generated, ...e } = sampleEvent({ resource: { type: 'workspace', id: `ws-${n}` } });
   return e;
+};
+
+const encode = bulkChunkEncoder('logs-audit_trail.events-default');
+const sampleDocument = (sequence: number) => toEcsDocument(validateEvent(event(sequence)), { sequence, producer: 'p-1' });
+
+/** A record as the first spool format wrote it: magic ATS1, length, CRC32 (accept time + payload), accept time. */
+const legacyRecord = (payload: Buffer, at: number) => {
+  const header = Buffer.alloc(20);
+  header.write('ATS1', 0);
+  header.writeUInt32BE(payload.length, 4);
+  header.writeDoubleBE(at, 12);
+  header.writeUInt32BE(crc32(payload, crc32(header.subarray(12, 20))), 8);
+  return Buffer.concat([header, payload]);
 };
 
 describe('transport spool and overflow (no OpenSearch needed)', () => {
@@ -28,13 +45,37 @@ describe('transport spool and overflow (no OpenSearch needed)', () => {
   describe('spool record framing', () => {
     const record = (text: string, at: number) => {
       const payload = Buffer.from(text);
-      return Buffer.concat([encodeHeader(payload, at), payload]);
+      return Buffer.concat([encodeHeader(payload, { acceptedAt: at, sequence: at, eventId: `id-${at}` }), payload]);
     };
 
     it('round-trips records with their accept time', () => {
       const result = decodeRecords(Buffer.concat([record('a\n', 1), record('bb\n', 2)]));
       expect(result.records.map((r) => [r.payload.toString(), r.acceptedAt])).to.deep.equal([['a\n', 1], ['bb\n', 2]]);
       expect(result).to.include({ skippedBytes: 0, damaged: 0 });
+    });
+
+    it('carries the sequence and event id in the header, so reading back parses no document', () => {
+      const chunk = encode(sampleDocument(41));
+      const spooled = Buffer.concat([encodeHeader(chunk.body, { acceptedAt: 7, sequence: 41, eventId: chunk.eventId }), chunk.body]);
+      expect(decodeRecords(spooled).records).to.deep.equal([{ payload: chunk.body, acceptedAt: 7, sequence: 41, eventId: chunk.eventId }]);
+      const notJson = Buffer.from('not a bulk chunk\n');
+      const opaque = Buffer.concat([encodeHeader(notJson, { acceptedAt: 8, sequence: 42, eventId: 'e-42' }), notJson]);
+      expect(decodeRecords(opaque).records[0]).to.include({ sequence: 42, eventId: 'e-42' });
+    });
+
+    it('still reads records of the first format, taking sequence and id from the chunk (not from caller metadata)', () => {
+      const old = encode({ ...sampleDocument(5), sequence: 1e19, labels: { sequence: 6 } });
+      const result = decodeRecords(Buffer.concat([legacyRecord(old.body, 3), record('new\n', 6)]));
+      expect(result.records.map(({ sequence, eventId, acceptedAt }) => ({ sequence, eventId, acceptedAt }))).to.deep.equal([
+        { sequence: 5, eventId: old.eventId, acceptedAt: 3 },
+        { sequence: 6, eventId: 'id-6', acceptedAt: 6 },
+      ]);
+      expect(result.records[0]!.payload.equals(old.body)).to.equal(true);
+      expect(result).to.include({ skippedBytes: 0, damaged: 0 });
+    });
+
+    it('refuses to frame a sequence that is not a safe whole number', () => {
+      expect(() => encodeHeader(Buffer.from('x'), { acceptedAt: 1, sequence: 1e19, eventId: 'e' })).to.throw(RangeError);
     });
 
     it('skips a record whose bytes changed and a torn tail, keeping the rest', () => {
@@ -70,6 +111,62 @@ describe('transport spool and overflow (no OpenSearch needed)', () => {
       const again = new OpenSearchAuditTransport({ node: OFFLINE, spoolDir });
       expect(again.producerId, 'the producer id is kept in the spool').to.equal(first.producerId);
       await again.close(0);
+    });
+  });
+
+  describe('the sequence restored at start', () => {
+    const tick = () => new Promise((resolve) => setImmediate(resolve));
+    /** Logs `events` (each with its extra winston metadata) on a fresh transport over `spoolDir`, then closes it offline. */
+    async function runOffline(spoolDir: string, metas: Record<string, unknown>[]): Promise<void> {
+      const transport = new OpenSearchAuditTransport({ node: OFFLINE, spoolDir, retryBaseDelayMs: 1000 });
+      transport.on('warn', () => undefined);
+      const logger = winston.createLogger({ transports: [transport] });
+      metas.forEach((meta, i) => logger.info('audit', { audit: event(i + 1), ...meta }));
+      await tick();
+      expect(transport.stats().lastSequence).to.equal(metas.length);
+      expect(await transport.close(0), 'left in the spool').to.equal(metas.length);
+    }
+    /** Reopens the spool, logs one more event and returns the sequence it was stamped with. */
+    async function nextSequence(spoolDir: string): Promise<{ restored: number; stamped: (number | undefined)[]; spoolWarnings: string[] }> {
+      const stamped: (number | undefined)[] = [];
+      const spoolWarnings: string[] = [];
+      const transport = new OpenSearchAuditTransport({ node: OFFLINE, spoolDir, retryBaseDelayMs: 1000, redact: (doc) => (stamped.push(doc.event.sequence), doc) });
+      transport.on('warn', (w: TransportWarning) => (w.kind === 'spool' ? spoolWarnings.push(w.message) : undefined));
+      const restored = transport.stats().lastSequence;
+      winston.createLogger({ transports: [transport] }).info('audit', { audit: event(99) });
+      await tick();
+      await transport.close(0);
+      return { restored, stamped, spoolWarnings };
+    }
+
+    for (const sequence of [1e19, 1e20]) {
+      it(`caller metadata holding a top-level sequence (${sequence}) does not move it`, async () => {
+        const spoolDir = tempDir();
+        await runOffline(spoolDir, [{}, { sequence }]);
+        expect(await nextSequence(spoolDir)).to.deep.equal({ restored: 2, stamped: [3], spoolWarnings: [] });
+      });
+    }
+
+    it('an old-format segment left by the previous version is replayed, and its sequence continued', async () => {
+      const spoolDir = tempDir();
+      writeFileSync(join(spoolDir, 'producer.json'), JSON.stringify({ producerId: 'old-producer' }) + '\n');
+      const persisted = Buffer.alloc(8);
+      persisted.writeBigUInt64BE(2n);
+      writeFileSync(join(spoolDir, 'sequence'), persisted); // one write behind the segment
+      const old = [1, 2, 3].map((n) => legacyRecord(encode(sampleDocument(n)).body, n));
+      writeFileSync(join(spoolDir, 'segment-000000000001.spool'), Buffer.concat(old));
+      const transport = new OpenSearchAuditTransport({ node: OFFLINE, spoolDir, retryBaseDelayMs: 1000 });
+      transport.on('warn', () => undefined);
+      expect(transport.stats()).to.include({ lastSequence: 3, corruptBytes: 0 });
+      expect(await transport.close(0), 'the old events are still there to send').to.equal(3);
+      expect(await nextSequence(spoolDir)).to.deep.equal({ restored: 3, stamped: [4], spoolWarnings: [] });
+    });
+
+    it('comes from the last record when the sequence file is one write behind', async () => {
+      const spoolDir = tempDir();
+      await runOffline(spoolDir, [{}, {}, { labels: { sequence: 5 } }]);
+      writeFileSync(join(spoolDir, 'sequence'), Buffer.alloc(8)); // as if killed between the segment write and the sequence write
+      expect(await nextSequence(spoolDir)).to.deep.equal({ restored: 3, stamped: [4], spoolWarnings: [] });
     });
   });
 

@@ -11,6 +11,9 @@ import {
 } from './node-process.js';
 import { freePort, portInUse } from './ports.js';
 
+import { connectionFromEnvironment, createOpenSearchClient, describeConnection, type ConnectionOptions } from '../../storage/connection.js';
+import { decodeOpenSearchError } from '../../storage/opensearch-error.js';
+
 export { LauncherError, OPENSEARCH_VERSION } from './node-process.js';
 
 /** Options of a launcher-managed node. */
@@ -150,23 +153,21 @@ function envPort(): number | undefined {
 export async function ensureOpenSearch(opts: NodeOptions & { log?: LogFn } = {}): Promise<OpenSearchHandle> {
   const external = process.env.OPENSEARCH_URL;
   if (!external) return startNode(opts);
-  let url: URL;
+  let connection: ConnectionOptions;
   try {
-    url = new URL(external);
-  } catch {
-    throw new LauncherError(`OPENSEARCH_URL=${external} is not a valid URL`);
-  }
-  // fetch() refuses URLs with credentials: move them into a header.
-  const headers: Record<string, string> = url.username
-    ? { authorization: `Basic ${Buffer.from(`${decodeURIComponent(url.username)}:${decodeURIComponent(url.password)}`).toString('base64')}` }
-    : {};
-  const bare = new URL(url);
-  bare.username = bare.password = '';
-  const shown = bare.href.replace(/\/$/, '');
-  try {
-    await getJson(`${shown}/`, 5000, headers);
+    connection = connectionFromEnvironment(process.env);
   } catch (e) {
-    throw new LauncherError(`OPENSEARCH_URL=${shown} does not answer: ${errText(e)} (unset OPENSEARCH_URL to let the launcher start a local node)`);
+    throw new LauncherError(errText(e));
+  }
+  const url = new URL(connection.nodes[0]!);
+  const shown = describeConnection(connection);
+  const client = createOpenSearchClient(connection);
+  try {
+    await client.info({}, { requestTimeout: 5000, maxRetries: 0 });
+  } catch (e) {
+    throw new LauncherError(`OPENSEARCH_URL=${shown} does not answer: ${decodeOpenSearchError(e).message} (unset OPENSEARCH_URL to let the launcher start a local node)`);
+  } finally {
+    await client.close();
   }
   return { url: external.replace(/\/$/, ''), name: 'external', port: Number(url.port) || (url.protocol === 'https:' ? 443 : 80),
     launched: false, external: true, stop: async () => {} };

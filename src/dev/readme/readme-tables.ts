@@ -2,6 +2,8 @@
 import { ACTIONS, ACTION_INFO, FIELDS, RESOURCE_TYPES } from '../../model/vocabulary.js';
 import { fieldMapping } from '../../storage/template.js';
 import { savedSearchTable } from '../../dashboards/readme.js';
+import { CONNECTION_ENV, CONNECTION_ENV_HELP } from '../../storage/connection.js';
+import { PROBLEM_MESSAGES } from '../../storage/opensearch-error.js';
 
 /** The field table: name, OpenSearch type (with sub-fields), ECS or custom, meaning. */
 export function fieldTable(): string {
@@ -25,10 +27,29 @@ export function actionTable(): string {
   return lines.join('\n') + `\n\nResource types: ${RESOURCE_TYPES.map((t) => `\`${t}\``).join(', ')}.`;
 }
 
+/** The connection's environment variables and what each means. */
+export function connectionTable(): string {
+  const lines = ['| variable | meaning |', '|---|---|'];
+  for (const [key, variable] of Object.entries(CONNECTION_ENV)) lines.push(`| \`${variable}\` | ${CONNECTION_ENV_HELP[key as keyof typeof CONNECTION_ENV]} |`);
+  return lines.join('\n');
+}
+
+/** The connection errors: the message's headline and what to do (as the error says it). */
+export function connectionErrorTable(): string {
+  const lines = ['| error begins with | what to do |', '|---|---|'];
+  for (const message of Object.values(PROBLEM_MESSAGES)) {
+    const [headline, fix] = message.split(/: (.*)/s);
+    lines.push(`| ${headline} | ${fix?.replace(/\b(OPENSEARCH_\w+|AWS_\w+)\b/g, '`$1`')} |`);
+  }
+  return lines.join('\n');
+}
+
 export const README_SECTIONS: Record<string, () => string> = {
   fields: fieldTable,
   actions: actionTable,
   'saved-searches': savedSearchTable,
+  connection: connectionTable,
+  'connection-errors': connectionErrorTable,
 };
 
 /** Replaces each `<!-- generated:NAME -->…<!-- /generated:NAME -->` block with fresh content. */

@@ -15,6 +15,7 @@ export const WEB_ENV = {
   trustProxy: 'AUDIT_WEB_TRUST_PROXY',
   namespace: 'AUDIT_WEB_NAMESPACE',
   timeZone: 'AUDIT_WEB_TIME_ZONE',
+  sessionHours: 'AUDIT_WEB_SESSION_HOURS',
 } as const;
 
 export interface WebSettings {
@@ -32,6 +33,8 @@ export interface WebSettings {
   namespace?: string;
   /** IANA time zone of server-rendered times. Default: the server's. */
   timeZone?: string;
+  /** A session ends this many hours after sign-in, however much it is used. Default 12 (`DEFAULT_SESSION_HOURS`). */
+  sessionHours?: number;
 }
 
 export const WEB_DEFAULTS = { port: 3000, host: '127.0.0.1', secure: false, trustProxy: false } as const;
@@ -98,6 +101,12 @@ export function webSettingsFromEnvironment(env: NodeJS.ProcessEnv = process.env)
       throw new ConfigurationError(WEB_ENV.timeZone, `is not an IANA time zone: "${timeZone}" (e.g. Europe/Paris, UTC)`);
     }
     settings.timeZone = timeZone;
+  }
+  const hours = env[WEB_ENV.sessionHours];
+  if (hours) {
+    const n = Number(hours);
+    if (!(n > 0)) throw new ConfigurationError(WEB_ENV.sessionHours, `must be a positive number of hours, not "${hours}"`);
+    settings.sessionHours = n;
   }
   return settings;
 }

@@ -44,7 +44,11 @@ describe('web view: finding events in Chromium (real OpenSearch)', function () {
   /** Ids of the events matching `keep`, newest first. */
   const idsWhere = (keep: (e: AuditEvent) => boolean): string[] =>
     events.filter(keep).sort((a, b) => b.time.getTime() - a.time.getTime()).map((e) => e.id);
-  const shownIds = (p: Page = page): Promise<string[]> => p.locator('tbody.event').evaluateAll((els) => els.map((e) => e.getAttribute('data-id') ?? ''));
+  /** Ids of the listed rows, once the page has loaded (a click only waits for the navigation to start). */
+  const shownIds = async (p: Page = page): Promise<string[]> => {
+    await p.waitForLoadState('load');
+    return p.locator('tbody.event').evaluateAll((els) => els.map((e) => e.getAttribute('data-id') ?? ''));
+  };
   const search = async (text: string): Promise<void> => {
     await page.goto(`${h.web.url}/manage/audit`);
     await page.getByLabel(/^Search/).fill(text);

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { ConfigurationError } from '../model/errors.js';
 import { decodeRecords, encodeHeader, type DecodeResult, type RecordFacts } from './record-codec.js';
 import { newProducerId, type SyncPolicy } from './options.js';
-import { pidAlive } from './process-alive.js';
+import { releaseSpoolLock, takeSpoolLock } from './spool-lock.js';
 
 const SEGMENT = /^segment-(\d{12})\.spool$/;
 const segmentName = (id: number) => `segment-${String(id).padStart(12, '0')}.spool`;
@@ -25,23 +25,6 @@ export interface SpoolListener {
   writeFailed(error: Error, lostCold: number): void;
 }
 
-
-/** One process per spool directory: take its lock, or say who holds it. */
-function takeLock(path: string): void {
-  for (let attempt = 0; attempt < 2; attempt++) {
-    try {
-      writeFileSync(path, String(process.pid), { flag: 'wx' });
-      return;
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
-      const holder = Number(readFileSync(path, 'utf8'));
-      if (Number.isInteger(holder) && holder > 0 && pidAlive(holder)) {
-        throw new ConfigurationError('spoolDir', `is in use by process ${holder} (${path}): give each process its own spoolDir`);
-      }
-      unlinkSync(path); // stale: its process is gone
-    }
-  }
-}
 
 /** Owns the files of a spool directory. All writes are synchronous appends, coalesced per event-loop turn. */
 export class SpoolFiles {
@@ -76,7 +59,7 @@ export class SpoolFiles {
     } catch (error) {
       throw new ConfigurationError('spoolDir', `cannot be created (${(error as Error).message}): give a writable directory`);
     }
-    takeLock(join(dir, 'lock'));
+    takeSpoolLock(join(dir, 'lock'));
     const producerFile = join(dir, 'producer.json');
     const stored = existsSync(producerFile) ? (JSON.parse(readFileSync(producerFile, 'utf8')) as { producerId?: string }).producerId : undefined;
     this.producerId = producerId ?? stored ?? newProducerId();
@@ -247,10 +230,6 @@ export class SpoolFiles {
         /* already gone */
       }
     }
-    try {
-      unlinkSync(join(this.dir, 'lock'));
-    } catch {
-      /* already gone */
-    }
+    releaseSpoolLock(join(this.dir, 'lock'));
   }
 }

@@ -106,7 +106,7 @@ describe('transport spool and overflow (no OpenSearch needed)', () => {
     it('a spool directory is owned by one transport at a time', async () => {
       const spoolDir = tempDir();
       const first = new OpenSearchAuditTransport({ node: OFFLINE, spoolDir });
-      expect(() => new OpenSearchAuditTransport({ node: OFFLINE, spoolDir })).to.throw(ConfigurationError, /in use by process/).with.property('option', 'spoolDir');
+      expect(() => new OpenSearchAuditTransport({ node: OFFLINE, spoolDir })).to.throw(ConfigurationError, /in use by another transport of this process/).with.property('option', 'spoolDir');
       await first.close(0);
       const again = new OpenSearchAuditTransport({ node: OFFLINE, spoolDir });
       expect(again.producerId, 'the producer id is kept in the spool').to.equal(first.producerId);

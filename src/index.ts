@@ -23,6 +23,7 @@ export { buildIndexTemplate, dataStreamName, INDEX_PATTERN } from './storage/tem
 export { setupAuditStorage, installedTemplateVersion, type SetupOptions, type SetupResult } from './storage/setup.js';
 export { connectionFromEnvironment, createOpenSearchClient, describeConnection, CONNECTION_ENV, type ConnectionOptions, type AwsSigning } from './storage/connection.js';
 export { decodeOpenSearchError, OpenSearchConnectionError, type DecodedOpenSearchError, type ConnectionProblem } from './storage/opensearch-error.js';
+export { checkClusterVersion, clusterVerdict, UnsupportedClusterError, MIN_OPENSEARCH_VERSION, TESTED_OPENSEARCH_VERSION, type ClusterVerdict } from './storage/cluster-version.js';
 
 // Reading: filters, the search syntax, listing and export.
 export { listEvents, getEvent, encodeCursor, decodeCursor, type Cursor, type ListOptions, type ListResult } from './query/list.js';

@@ -28,8 +28,9 @@ export interface DashboardsField {
 /**
  * Dashboards' field type for each OpenSearch mapping type: `createOsdFieldTypes` in
  * `src/plugins/data/common/osd_field_types/osd_field_types_factory.ts` (keyword, text → string; long → number;
- * date → date; ip → ip). `match_only_text`, `wildcard` and `flat_object` are string-like: newer 2.x releases list
- * them under `string` too; an older release shows them as `unknown` until the field list is refreshed, which is harmless.
+ * date → date; ip → ip). `match_only_text`, `wildcard` and `flat_object` are listed as `string` here; Dashboards
+ * only learned those three types after 2.19, so a 2.x Dashboards that refreshes the field list shows them as
+ * `unknown`. Harmless: no saved search, visualization or web view query uses them.
  * Aggregatable = has doc values: keyword, date, ip and long do; the text-like and flat_object kinds do not.
  */
 const BY_KIND: Record<FieldKind | 'wildcard', { type: string; aggregatable: boolean }> = {

@@ -1,4 +1,5 @@
 // The query module's export reader: every event of a filter, newest first, through a point in time + search_after.
+import { isMissingIndexError } from '../storage/opensearch-error.js';
 import type { Client } from '@opensearch-project/opensearch';
 import { toRow, type AuditRow } from '../model/row.js';
 import type { AuditFilter } from './filter-keys.js';
@@ -16,11 +17,6 @@ export interface StreamOptions {
   keepAlive?: string;
 }
 
-function isMissingIndex(error: unknown): boolean {
-  const e = error as { meta?: { statusCode?: number; body?: { error?: { type?: string } } } };
-  return e.meta?.statusCode === 404 || e.meta?.body?.error?.type === 'index_not_found_exception';
-}
-
 /**
  * Yields every event matching the filter, newest first, with no row cap: one batch in memory at a time.
  * A point in time pins the view of the data, so rows written meanwhile neither shift nor repeat the export.
@@ -34,7 +30,7 @@ export async function* streamEvents(client: Client, options: StreamOptions = {})
     const pit = await client.createPit({ index: [options.index ?? INDEX_PATTERN], keep_alive: keepAlive, allow_partial_pit_creation: false });
     pitId = pit.body.pit_id;
   } catch (error) {
-    if (isMissingIndex(error)) return;
+    if (isMissingIndexError(error)) return;
     throw error;
   }
   let pending: Promise<unknown> | undefined;

@@ -108,3 +108,9 @@ export function explainOpenSearchError(error: unknown): unknown {
   const decoded = decodeOpenSearchError(error);
   return decoded.problem ? new OpenSearchConnectionError({ ...decoded, problem: decoded.problem }, { cause: error }) : error;
 }
+
+/** Whether the error says the index or data stream does not exist (yet): nothing to read, not a failure. */
+export function isMissingIndexError(error: unknown): boolean {
+  const decoded = decodeOpenSearchError(error);
+  return decoded.status === 404 || decoded.type === 'index_not_found_exception';
+}

@@ -3,6 +3,7 @@ import type { Client } from '@opensearch-project/opensearch';
 import { buildIndexTemplate, buildMappingProperties, dataStreamName, INDEX_TEMPLATE_NAME } from './template.js';
 import { TEMPLATE_VERSION } from '../model/vocabulary.js';
 import { decodeOpenSearchError, explainOpenSearchError } from './opensearch-error.js';
+import { checkClusterVersion, UnsupportedClusterError } from './cluster-version.js';
 
 export interface SetupResult {
   /** What happened to the template. */
@@ -43,7 +44,8 @@ export async function installedTemplateVersion(client: Client): Promise<number |
 
 /**
  * Installs the template when missing, upgrades an older one (or the same version with other content),
- * leaves an equal or newer one alone.
+ * leaves an equal or newer one alone. On a cluster too old for the template's field types it throws an
+ * {@link UnsupportedClusterError} saying so (`checkClusterVersion` checks beforehand).
  * After an upgrade, the new mappings are added to the existing data stream's write index too.
  * A TLS or authentication failure rejects with an OpenSearchConnectionError saying what to fix.
  */
@@ -63,7 +65,14 @@ async function setup(client: Client, options: SetupOptions): Promise<SetupResult
   let template: SetupResult['template'];
   const stale = installed !== undefined && installed.version === TEMPLATE_VERSION && installed.hash !== wanted._meta.content_hash;
   if (previous === undefined || previous < TEMPLATE_VERSION || stale) {
-    await client.indices.putIndexTemplate({ name: INDEX_TEMPLATE_NAME, body: wanted as never });
+    await client.indices.putIndexTemplate({ name: INDEX_TEMPLATE_NAME, body: wanted as never }).catch(async (error: unknown) => {
+      // An old cluster refuses the template's field types with a raw mapping error: say which version it runs instead.
+      if (statusOf(error) === 400) {
+        const verdict = await checkClusterVersion(client).catch(() => undefined);
+        if (verdict && !verdict.supported) throw new UnsupportedClusterError(verdict);
+      }
+      throw error;
+    });
     template = previous === undefined ? 'installed' : 'upgraded';
   } else {
     template = previous === TEMPLATE_VERSION ? 'unchanged' : 'newer-installed';

@@ -1,4 +1,4 @@
-// The web view's Express app: helmet, SQLite sessions, CSRF, sign-in, Manage > Audit, and error pages (503 when OpenSearch is down).
+// The web view's Express app: helmet, no caching, health check, SQLite sessions, CSRF, sign-in, Manage > Audit, and error pages (503 when OpenSearch is down).
 import express, { type ErrorRequestHandler, type Express } from 'express';
 import { engine } from 'express-handlebars';
 import helmet from 'helmet';
@@ -7,10 +7,13 @@ import { fileURLToPath } from 'node:url';
 import type Database from 'better-sqlite3';
 import type { Client } from '@opensearch-project/opensearch';
 import type { UserStore } from './auth/users.js';
-import { sessionMiddleware } from './auth/session.js';
+import { sessionMiddleware, type SessionLifetime } from './auth/session.js';
+import { loginCsrf } from './auth/login-csrf.js';
 import { ConfigurationError } from '../model/errors.js';
 import { authRoutes, loginLimiter, type LoginLimit } from './auth-routes.js';
 import { auditRoutes } from './audit-routes.js';
+import { healthCheck } from './health.js';
+import { parseTrustProxy, type TrustProxy } from './settings.js';
 
 export interface WebAppOptions {
   /** OpenSearch client the query module reads with. */
@@ -23,10 +26,16 @@ export interface WebAppOptions {
   sessionSecret: string | string[];
   /** Index or pattern to read. Default: every audit data stream. */
   index?: string;
-  /** Serve behind TLS: `Secure` cookies, trust the proxy. Default false. */
+  /** Served behind TLS (a reverse proxy terminates it): `Secure` cookies and HSTS. Needs `trustProxy` so the app sees the https. Default false. */
   secure?: boolean;
-  /** Failed sign-ins allowed per address. Default 10 per 15 minutes. */
+  /** Proxies trusted for the client address and protocol: a hop count (1 = the one proxy in front) or their addresses/subnets. Default false (none). */
+  trustProxy?: TrustProxy;
+  /** True while the server drains before exiting: `/healthz` answers 503. Default: never. */
+  stopping?: () => boolean;
+  /** Failed sign-ins allowed per address and per account. Default 10 and 20 per 15 minutes. */
   loginLimit?: LoginLimit;
+  /** Idle and absolute lifetime of a session. Default 8 and 12 hours. */
+  sessionLifetime?: SessionLifetime;
   /** Rows per page. Default 50. */
   pageSize?: number;
   /** IANA time zone of the server-rendered times (the browser shows its own when JavaScript runs). Default: the server's. */
@@ -51,14 +60,21 @@ export function createWebApp(options: WebAppOptions): Express {
   if (!Number.isInteger(pageSize) || pageSize < 1 || pageSize > 200) throw new ConfigurationError('pageSize', 'must be an integer from 1 to 200');
   const app = express();
   app.disable('x-powered-by');
-  if (options.secure) app.set('trust proxy', 1);
+  const trustProxy = options.trustProxy === undefined || options.trustProxy === false ? false : parseTrustProxy([options.trustProxy].flat().join(','), 'trustProxy');
+  if (trustProxy !== false) app.set('trust proxy', trustProxy);
   app.engine('hbs', engine({ extname: '.hbs', defaultLayout: 'main', layoutsDir: here('./views/layouts'), partialsDir: here('./views/partials'), compilerOptions: { preventIndent: true } }));
   app.set('view engine', 'hbs');
   app.set('views', here('./views'));
   app.use(helmet({ hsts: options.secure ?? false, contentSecurityPolicy: { directives: { upgradeInsecureRequests: options.secure ? [] : null } } }));
   app.use('/static', express.static(here('./public'), { maxAge: '1h' }));
+  app.get('/healthz', healthCheck(options.client, options.stopping ?? (() => false)));
   app.use(express.urlencoded({ extended: false, limit: '10kb' }));
-  app.use(sessionMiddleware({ db: options.sessionDb, secret: secrets, secure: options.secure ?? false }));
+  app.use((_req, res, next) => {
+    // Audit data must not outlive the sign-out in the browser's cache: no dynamic answer is stored.
+    res.setHeader('Cache-Control', 'no-store');
+    next();
+  });
+  app.use(sessionMiddleware({ db: options.sessionDb, secret: secrets, secure: options.secure ?? false, ...(options.sessionLifetime ? { lifetime: options.sessionLifetime } : {}) }));
   const { csrfSynchronisedProtection, generateToken } = csrfSync({ getTokenFromRequest: (req) => (req.body as Record<string, string> | undefined)?._csrf });
   const csrfToken = (req: express.Request): string => generateToken(req);
   app.use((req, res, next) => {
@@ -67,10 +83,12 @@ export function createWebApp(options: WebAppOptions): Express {
     if (res.locals.user) res.locals.csrf = csrfToken(req);
     next();
   });
-  app.post('/login', loginLimiter(options.loginLimit));
-  app.use(csrfSynchronisedProtection);
+  // The sign-in form is checked without a session (none is stored before sign-in); every other form by the session's token.
+  const loginForm = loginCsrf(secrets[0]!, options.secure ?? false);
+  app.post('/login', ...loginLimiter(options.loginLimit), loginForm.check);
+  app.use((req, res, next) => (req.method === 'POST' && req.path === '/login' ? next() : csrfSynchronisedProtection(req, res, next)));
   app.get('/', (_req, res) => res.redirect(303, '/manage/audit'));
-  app.use(authRoutes(options.users, csrfToken));
+  app.use(authRoutes(options.users, loginForm.token));
   app.use(auditRoutes({ client: options.client, users: options.users, pageSize, now: options.now ?? (() => new Date()), csrfToken, ...(options.index ? { index: options.index } : {}), ...(options.timeZone ? { timeZone: options.timeZone } : {}) }));
   app.use((req, res) => {
     res.status(404).render('message', { title: 'Not found', heading: 'Page not found', message: `There is nothing at ${req.path}.`, back: '/manage/audit' });
@@ -85,7 +103,7 @@ export function createWebApp(options: WebAppOptions): Express {
       res.status(403).render('message', { title: 'Form expired', heading: 'This form has expired', message: 'The request did not carry a valid form token (it may be old, or sent from another site). Go back, reload the page and try again.', back: '/login' });
     } else if (isStorageUnavailable(error)) {
       res.status(503).setHeader('Retry-After', '30');
-      res.render('message', { title: 'Audit store unavailable', heading: 'The audit store is not answering', message: 'OpenSearch, where the audit events are kept, does not answer right now. Try again in a minute; if it lasts, ask an administrator to check OpenSearch (npm run opensearch -- status).' });
+      res.render('message', { title: 'Audit store unavailable', heading: 'The audit store is not answering', message: 'OpenSearch, where the audit events are kept, does not answer right now. Try again in a minute; if it lasts, ask an administrator to check OpenSearch (audit-trail opensearch status).' });
     } else if (e.status && e.status >= 400 && e.status < 500) {
       res.status(e.status).render('message', { title: 'Bad request', heading: 'The request could not be understood', message: 'Check the address or form and try again.' });
     } else {

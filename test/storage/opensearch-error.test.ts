@@ -1,7 +1,7 @@
 // The decoder of OpenSearch client errors, on the client's own error classes (the secured-cluster suite checks real ones).
 import { errors } from '@opensearch-project/opensearch';
 import { expect } from '../helpers/chai.js';
-import { decodeOpenSearchError, explainOpenSearchError, OpenSearchConnectionError } from '../../src/storage/opensearch-error.js';
+import { decodeOpenSearchError, explainOpenSearchError, isMissingIndexError, OpenSearchConnectionError } from '../../src/storage/opensearch-error.js';
 
 const response = (statusCode: number, body: unknown): InstanceType<typeof errors.ResponseError> =>
   new errors.ResponseError({ body, statusCode, headers: {}, warnings: null, meta: {} as never });
@@ -21,6 +21,13 @@ describe('decoding OpenSearch client errors', () => {
     expect(decodeOpenSearchError(response(403, { error: { type: 'cluster_block_exception', reason: 'index [x] blocked by: [FORBIDDEN/8/index write (api)]' } })).problem).to.equal(undefined);
     const wrapped = explainOpenSearchError(response(401, ''));
     expect(wrapped).to.be.instanceOf(OpenSearchConnectionError).with.property('cause').that.is.instanceOf(errors.ResponseError);
+  });
+
+  it('tells a missing index (nothing to read yet) from other failures', () => {
+    expect(isMissingIndexError(response(404, { error: { type: 'index_not_found_exception', reason: 'no such index [logs-x]' } }))).to.equal(true);
+    expect(isMissingIndexError(response(400, { error: { type: 'index_not_found_exception', reason: 'no such index' } }))).to.equal(true);
+    expect(isMissingIndexError(response(401, { error: { type: 'security_exception' } }))).to.equal(false);
+    expect(isMissingIndexError(new Error('socket hang up'))).to.equal(false);
   });
 
   it('tells TLS failures apart, and marks requests that got no answer', () => {

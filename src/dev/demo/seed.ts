@@ -4,11 +4,15 @@ import cliProgress from 'cli-progress';
 import type { Client } from '@opensearch-project/opensearch';
 import { createAuditLogger } from '../../recorder/audit-logger.js';
 import { dataStreamName } from '../../storage/template.js';
+import { DEFAULT_NAMESPACE } from '../../model/vocabulary.js';
 import type { DemoOptions } from './generate.js';
 import { driveWorkspacePlatform } from './drive.js';
 
 /** Producer id of the demo seeder; its presence in the index means "already seeded". */
 export const DEMO_PRODUCER = 'demo-seed';
+
+/** The namespace demo data goes to unless another is named; never `default`, where real events go. */
+export const DEMO_NAMESPACE = 'demo';
 
 export interface SeedResult {
   seeded: boolean;
@@ -18,7 +22,7 @@ export interface SeedResult {
 }
 
 /** True when demo events are already in the namespace's data stream. */
-export async function demoAlreadySeeded(client: Client, namespace = 'default'): Promise<boolean> {
+export async function demoAlreadySeeded(client: Client, namespace = DEMO_NAMESPACE): Promise<boolean> {
   const res = await client.count({
     index: dataStreamName(namespace),
     body: { query: { term: { 'audit_trail.producer': DEMO_PRODUCER } } },
@@ -29,7 +33,7 @@ export async function demoAlreadySeeded(client: Client, namespace = 'default'): 
 }
 
 /**
- * Seeds the demo unless already seeded (or `force`): drives the example workspace platform's routes
+ * Seeds the demo into `namespace` (default `demo`; `default` is refused) unless already seeded (or `force`): drives the example workspace platform's routes
  * in-process with a clock spread over the last 30 days, its events going through `createAuditLogger`.
  */
 export async function seedDemoData(
@@ -37,7 +41,8 @@ export async function seedDemoData(
   options: DemoOptions & { namespace?: string; force?: boolean; progress?: boolean } = {},
 ): Promise<SeedResult> {
   const started = Date.now();
-  const namespace = options.namespace ?? 'default';
+  const namespace = options.namespace ?? DEMO_NAMESPACE;
+  if (namespace === DEFAULT_NAMESPACE) throw new RangeError(`demo data goes into a namespace of its own, never '${DEFAULT_NAMESPACE}' (default: '${DEMO_NAMESPACE}')`);
   if (!options.force && (await demoAlreadySeeded(client, namespace))) return { seeded: false, count: 0, delivered: 0, ms: 0 };
   const audit = createAuditLogger({
     client,

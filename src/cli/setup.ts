@@ -1,0 +1,56 @@
+// `audit-trail setup`: checks the cluster's version, then installs or upgrades the index template and creates a namespace's data stream (idempotent).
+import { checkClusterVersion, UnsupportedClusterError } from '../storage/cluster-version.js';
+import { setupAuditStorage, type SetupResult } from '../storage/setup.js';
+import { DEFAULT_NAMESPACE } from '../model/vocabulary.js';
+import { COMMON_HELP, EXIT, UsageError, parse, type CliContext, type Command } from './command.js';
+import { clusterFromEnvironment, effectiveEnvironment, type Cluster } from './config.js';
+
+const HELP = `usage: audit-trail setup [--namespace NAME]
+
+Installs the index template (or upgrades an older one) and creates the data stream
+logs-audit_trail.events-NAME. Safe to run again: an up-to-date template is left alone.
+Run it again after upgrading the package to upgrade the template.
+The cluster must be OpenSearch 2.15 or newer (tested on 2.19.6); an older one or
+Elasticsearch is refused before anything is written.
+
+Options:
+  --namespace NAME  data stream namespace (lower-case letters, digits, _); default ${DEFAULT_NAMESPACE}
+${COMMON_HELP}
+
+Cluster: OPENSEARCH_URL, OPENSEARCH_USERNAME, OPENSEARCH_PASSWORD(_FILE), OPENSEARCH_CA_FILE, … (see README)
+Exit codes: 0 done, 1 cluster unreachable, refusing or unsupported, 2 usage or configuration error`;
+
+/** Checks the version, then sets up the namespace; logs what happened. Throws UnsupportedClusterError on an old cluster. */
+export async function setupCluster(cluster: Cluster, namespace: string, log: (line: string) => void): Promise<SetupResult> {
+  const verdict = await checkClusterVersion(cluster.client);
+  if (!verdict.supported) throw new UnsupportedClusterError(verdict);
+  log(verdict.kind === 'supported' ? `[setup] ${verdict.message} at ${cluster.shown}` : `[setup] warning: ${verdict.message}`);
+  const result = await setupAuditStorage(cluster.client, { namespace });
+  const template = result.template === 'upgraded' ? `upgraded (from version ${result.previousVersion})` : result.template === 'newer-installed' ? `left alone (a newer version ${result.previousVersion} is installed)` : result.template;
+  log(`[setup] template ${template}; data stream ${result.dataStream} ${result.dataStreamCreated ? 'created' : 'already there'}`);
+  return result;
+}
+
+export const setupCommand: Command = {
+  name: 'setup',
+  summary: 'install or upgrade the index template and create a data stream (idempotent)',
+  help: HELP,
+  async run(args: string[], ctx: CliContext): Promise<number> {
+    const { values, positionals } = parse(args, { namespace: { type: 'string' } });
+    if (values.help) {
+      ctx.out(HELP);
+      return EXIT.ok;
+    }
+    if (positionals.length) throw new UsageError(`unexpected argument '${positionals[0]}'`);
+    const namespace = values.namespace ?? DEFAULT_NAMESPACE;
+    if (!/^[a-z0-9_]{1,100}$/.test(namespace)) throw new UsageError(`--namespace ${namespace}: use lower-case letters, digits and _ only`);
+    const cluster = clusterFromEnvironment(effectiveEnvironment(ctx, values.config), ctx);
+    try {
+      const result = await setupCluster(cluster, namespace, ctx.err);
+      ctx.out(`ready: ${result.dataStream}`);
+      return EXIT.ok;
+    } finally {
+      await cluster.client.close();
+    }
+  },
+};

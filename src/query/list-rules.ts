@@ -1,5 +1,5 @@
 // Rules whose value is a list of strings: exact terms, terms ignoring case, IP addresses and CIDR ranges, free-text words.
-import { isIP } from 'node:net';
+import { isAddressOrRange } from '../model/ip-range.js';
 import { QuerySyntaxError } from './syntax-error.js';
 import { addToList, allOf, anyOf, intersect, searchKindOf, union, type MatchRule, type Values } from './match-rule.js';
 
@@ -26,16 +26,6 @@ export const anyFieldIgnoringCase: MatchRule<Values> = {
     bool: { should: value.flatMap((v) => key.fields.map((field) => ({ term: { [field]: { value: v, case_insensitive: true } } }))), minimum_should_match: 1 },
   }),
 };
-
-/** `10.0.0.5`, `10.0.0.0/8`, `2001:db8::/32`: true when the text is an address or a CIDR range. */
-function isAddressOrRange(text: string): boolean {
-  const [address, bits, extra] = text.split('/');
-  if (extra !== undefined || !address) return false;
-  const version = isIP(address);
-  if (!version) return false;
-  if (bits === undefined) return true;
-  return /^\d{1,3}$/.test(bits) && Number(bits) <= (version === 4 ? 32 : 128);
-}
 
 /** The address is one of the values, or in one of the CIDR ranges. */
 export const cidr: MatchRule<Values> = {

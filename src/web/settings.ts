@@ -1,5 +1,5 @@
 // The web view's settings from the environment (AUDIT_WEB_*): every default and check in one place, shared by startWebServer and `audit-trail serve`.
-import { isIP } from 'node:net';
+import { isAddressOrRange } from '../model/ip-range.js';
 import { ConfigurationError } from '../model/errors.js';
 
 /** Proxies trusted for the client address and protocol (`X-Forwarded-For`/`-Proto`): none, a hop count, or addresses/subnets. */
@@ -41,16 +41,6 @@ export const WEB_DEFAULTS = { port: 3000, host: '127.0.0.1', secure: false, trus
 
 const NAMED_RANGES = ['loopback', 'linklocal', 'uniquelocal'];
 
-function isSubnet(entry: string): boolean {
-  const [address, bits, extra] = entry.split('/');
-  if (extra !== undefined || !address) return false;
-  const family = isIP(address);
-  if (!family) return false;
-  if (bits === undefined) return true;
-  const n = Number(bits);
-  return /^\d+$/.test(bits) && n >= 0 && n <= (family === 4 ? 32 : 128);
-}
-
 /**
  * Parses a trust-proxy setting: unset, `false` or `0` → none; a whole number → that many hops;
  * else a comma-separated list of addresses, subnets (`10.0.0.0/8`) or `loopback`, `linklocal`, `uniquelocal`.
@@ -62,7 +52,7 @@ export function parseTrustProxy(raw: string | number | boolean | undefined, opti
   if (text === 'true') throw new ConfigurationError(option, 'must not be true (that trusts any client to say where it comes from): give the number of proxies in front, e.g. 1, or their addresses');
   if (/^\d+$/.test(text)) return Number(text);
   const entries = text.split(',').map((e) => e.trim()).filter(Boolean);
-  const bad = entries.filter((e) => !NAMED_RANGES.includes(e) && !isSubnet(e));
+  const bad = entries.filter((e) => !NAMED_RANGES.includes(e) && !isAddressOrRange(e));
   if (!entries.length || bad.length) throw new ConfigurationError(option, `has ${bad.length ? `"${bad.join(', ')}"` : 'nothing'}: give a hop count (1) or addresses/subnets of the proxies (10.0.0.5, 10.0.0.0/8, loopback)`);
   return entries;
 }

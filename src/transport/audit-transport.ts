@@ -5,6 +5,7 @@ import { AuditValidationError, validateEvent, type AuditEvent } from '../model/e
 import { resolveTransportOptions, type AuditTransportOptions, type ResolvedTransportOptions } from './options.js';
 import { SpoolFiles } from './spool-files.js';
 import { DeliveryQueue } from './queue.js';
+import { RECORD_OVERHEAD } from './queue-records.js';
 import { Sender } from './sender.js';
 import { DeadLetterSink, deadLetterRecord, type DeadLetterInput, type DeadLetterRecord } from './dead-letter.js';
 import { bulkChunkEncoder } from './bulk-line.js';
@@ -69,15 +70,7 @@ export class OpenSearchAuditTransport extends TransportStream {
       freed: () => this.freed(),
       failed: (error) => this.problem({ kind: 'internal', message: `audit transport delivery loop: ${error.message}`, error }),
     }, replayScreen(opts.client, this.producer));
-    // Reported on the next tick, so that listeners attached right after construction hear it.
-    const damaged = (this.spool?.recovered ?? []).filter((seg) => seg.decoded.skippedBytes > 0);
-    for (const seg of damaged) this.counters.corruptBytes += seg.decoded.skippedBytes;
-    if (damaged.length) {
-      process.nextTick(() => {
-        for (const seg of damaged) this.corrupt(`spool segment ${seg.id}`, seg.decoded.skippedBytes, seg.decoded.damaged, false);
-      });
-    }
-    if (this.queue.outstanding > 0) this.sender.flushNow(); // replay what the last run left
+    if (!this.queue.drained) this.sender.flushNow(); // replay what the last run left (read back as the sender reaches it)
   }
 
   /** Where this transport writes. */
@@ -168,9 +161,12 @@ export class OpenSearchAuditTransport extends TransportStream {
       return;
     }
     const { body, eventId } = shaped.chunk;
-    if (this.queue.neverFits(body.length)) {
+    // Never held under the cap (with a spool: beside a segment being read back): dead-lettered now, not kept for good.
+    if (body.length + RECORD_OVERHEAD > this.opts.memoryCapBytes - (this.spool ? this.opts.segmentBytes : 0)) {
       const cap = `memoryCapBytes ${this.opts.memoryCapBytes}${this.spool ? ` less segmentBytes ${this.opts.segmentBytes}` : ''}`;
-      return this.refused([{ body, eventId, sequence }], 413, `event of ${body.length} bytes can never be held in memory (${cap}): make it smaller`);
+      const why = `event of ${body.length} bytes can never be held in memory (${cap}): make it smaller`;
+      void this.refused([{ body, eventId, sequence }], 413, why).then((written) => written || this.drop({ reason: 'disk-error', count: 1, eventId, producer: this.producer, sequence }, `${why}; its dead letter could not be written`));
+      return;
     }
     const result = this.queue.push(body, { acceptedAt: Date.now(), sequence, eventId });
     if (result === 'dropped-memory') {
@@ -220,6 +216,7 @@ export class OpenSearchAuditTransport extends TransportStream {
     clearTimeout(deadline);
     await this.deadLetters.settled();
     this.sender.stop();
+    await this.queue.counted();
     const remaining = this.queue.outstanding;
     if (this.spool) {
       if (remaining === 0) this.queue.finish();
@@ -253,15 +250,16 @@ export class OpenSearchAuditTransport extends TransportStream {
     this.problem({ kind: 'retry', message: `${count} events will be retried in ≤ ${Math.round(delayMs)} ms (${outcome.status || 'network'}: ${outcome.reason})` });
   }
 
-  private refused(records: readonly DeadLetterInput[], status: number, reason: string): void {
-    this.counters.deadLettered += records.length;
+  /** Resolves to true once the dead letter is on disk; only then is it counted and reported. */
+  private async refused(records: readonly DeadLetterInput[], status: number, reason: string): Promise<boolean> {
     const letters: DeadLetterRecord[] = records.map((record) => deadLetterRecord(record, status, reason, this.producer));
-    void this.deadLetters.write(letters);
+    if (!(await this.deadLetters.write(letters))) return false;
+    this.counters.deadLettered += records.length;
     for (const letter of letters) {
       this.emit('deadLetter', letter);
       this.problem({ kind: 'dead-letter', message: `event refused (${status}): ${reason}`, ...(letter.event_id ? { eventId: letter.event_id } : {}) });
     }
-    this.freed();
+    return true;
   }
 
   private spoolFailed(error: Error, lostCold: number): void {
@@ -270,7 +268,7 @@ export class OpenSearchAuditTransport extends TransportStream {
       this.counters.accepted -= lostCold;
       this.drop({ reason: 'disk-error', count: lostCold, producer: this.producer }, `spool write failed (${error.message})`);
     }
-    this.problem({ kind: 'spool', message: `spool write failed: ${error.message} (events in memory are still sent; free disk space)`, error }, true);
+    this.problem({ kind: 'spool', message: `spool write failed: ${error.message} (events in memory are still sent; free disk space)`, error });
   }
 
   private corrupt(where: string, bytes: number, stretches: number, count = true): void {
@@ -286,14 +284,10 @@ export class OpenSearchAuditTransport extends TransportStream {
   }
 
   /**
-   * Every problem is a `warn` event. Spool failures are also an `error` event, but only when someone
-   * listens: winston re-emits transport errors on the logger, which throws when nobody listens there.
+   * Every problem is a `warn` event, never an `error`: a piped stream that emits `error` is unpiped, so
+   * winston would close the transport over a problem it rides out (a full disk, say).
    */
-  private problem(warning: TransportWarning, alsoError = false): void {
+  private problem(warning: TransportWarning): void {
     this.emit('warn', warning);
-    if (!alsoError || this.listenerCount('error') === 0) return;
-    try {
-      this.emit('error', warning.error ?? new Error(warning.message));
-    } catch { /* the logger has no 'error' listener: the warn above already reported it */ }
   }
 }

@@ -69,8 +69,12 @@ export async function sendBulk(client: Client, chunks: readonly Buffer[], settin
   }
 }
 
-/** Exponential backoff with full jitter: a random delay up to base·2^(attempt-1), capped. */
+/** The ceiling of the `attempt`-th delay: base·2^(attempt-1), capped at `maxMs`. */
+export function backoffCeiling(attempt: number, baseMs: number, maxMs: number): number {
+  return Math.min(maxMs, baseMs * 2 ** Math.min(Math.max(attempt - 1, 0), 30));
+}
+
+/** Exponential backoff with full jitter: a delay drawn uniformly from [0, ceiling). */
 export function backoffDelay(attempt: number, baseMs: number, maxMs: number): number {
-  const ceiling = Math.min(maxMs, baseMs * 2 ** Math.min(Math.max(attempt - 1, 0), 30));
-  return Math.max(baseMs / 2, Math.random() * ceiling);
+  return Math.random() * backoffCeiling(attempt, baseMs, maxMs);
 }

@@ -1,5 +1,5 @@
 // Dead-letter destinations: an NDJSON file and, optionally, an index, for events OpenSearch refused for good.
-import { appendFile, mkdir } from 'node:fs/promises';
+import { mkdir, open } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import type { Client } from '@opensearch-project/opensearch';
 import { sentDocument, type BulkChunk } from './bulk-line.js';
@@ -29,9 +29,20 @@ export function deadLetterRecord(refused: DeadLetterInput, status: number, reaso
   };
 }
 
-/** Writes dead letters; failures are returned to the caller to report, never thrown. */
+/** Appends `text` to `file` and fdatasyncs it: once this resolves, the lines survive a crash. */
+async function appendDurably(file: string, text: string): Promise<void> {
+  const handle = await open(file, 'a');
+  try {
+    await handle.appendFile(text);
+    await handle.datasync();
+  } finally {
+    await handle.close();
+  }
+}
+
+/** Writes dead letters; failures are reported through `onError`, never thrown. */
 export class DeadLetterSink {
-  private chain: Promise<void> = Promise.resolve();
+  private chain: Promise<unknown> = Promise.resolve();
   private dirReady = false;
 
   constructor(
@@ -41,29 +52,45 @@ export class DeadLetterSink {
     private readonly onError: (error: Error) => void,
   ) {}
 
-  /** Queues the records for the file (in order) and the index. */
-  write(records: DeadLetterRecord[]): Promise<void> {
-    if (!records.length) return this.chain;
-    const work = async () => {
+  /**
+   * Queues the records for the file (in order) and the index. Resolves to true once they are safe: appended
+   * to the file and synced (or, without a file, in the index); false when that failed (reported).
+   */
+  write(records: DeadLetterRecord[]): Promise<boolean> {
+    const work = async (): Promise<boolean> => {
+      if (!records.length) return true;
       if (this.file) {
-        if (!this.dirReady) {
-          await mkdir(dirname(this.file), { recursive: true });
-          this.dirReady = true;
+        try {
+          if (!this.dirReady) {
+            await mkdir(dirname(this.file), { recursive: true });
+            this.dirReady = true;
+          }
+          await appendDurably(this.file, records.map((r) => JSON.stringify(r)).join('\n') + '\n');
+        } catch (error) {
+          const message = `${(error as Error).message} (the events stay queued, in the spool if there is one, and are tried again)`;
+          this.onError(Object.assign(new Error(message), { cause: error }));
+          return false;
         }
-        await appendFile(this.file, records.map((r) => JSON.stringify(r)).join('\n') + '\n');
       }
       if (this.index) {
-        const body = records.flatMap((r) => [{ create: { _index: this.index } }, r]);
-        const res = await this.client.bulk({ body }, { maxRetries: 2 });
-        if (res.body.errors) throw new Error(`dead-letter index ${this.index} refused some records`);
+        try {
+          const body = records.flatMap((r) => [{ create: { _index: this.index } }, r]);
+          const res = await this.client.bulk({ body }, { maxRetries: 2 });
+          if (res.body.errors) throw new Error(`dead-letter index ${this.index} refused some records`);
+        } catch (error) {
+          this.onError(error as Error);
+          return this.file !== undefined; // the file has them
+        }
       }
+      return true;
     };
-    this.chain = this.chain.then(work).catch((error: Error) => this.onError(error));
-    return this.chain;
+    const written = this.chain.then(work, work);
+    this.chain = written;
+    return written;
   }
 
   /** Resolves when everything queued is written (or reported). */
   settled(): Promise<void> {
-    return this.chain;
+    return this.chain.then(() => undefined);
   }
 }

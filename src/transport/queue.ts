@@ -2,52 +2,20 @@
 import type { ResolvedTransportOptions } from './options.js';
 import type { SpoolFiles } from './spool-files.js';
 import type { DecodeResult, RecordFacts } from './record-codec.js';
+import { RECORD_OVERHEAD, type PushResult, type QueueListener, type QueuedRecord, type Segment } from './queue-records.js';
 
-/** Rough per-record bookkeeping cost in memory, on top of the bulk chunk itself. */
-const RECORD_OVERHEAD = 96;
+export type { PushResult, QueueListener, QueuedRecord } from './queue-records.js';
 
-/** One undelivered event: its bulk chunk (action line + document line) and what its spool header says. */
-export interface QueuedRecord extends RecordFacts {
-  body: Buffer;
-  attempts: number;
-  /** Read back from a spool left by an earlier run: it may have been stored before. */
-  recovered?: boolean;
-  dueAt: number;
-  segment: Segment;
-}
-
-interface Segment {
-  id: number;
-  /** null while cold: the records are only on disk. */
-  records: (QueuedRecord | undefined)[] | null;
-  handed: number;
-  outstanding: number;
-  sealed: boolean;
-  bytes: number;
-  firstAcceptedAt: number;
-  loading: boolean;
-  /** Decoded (and any damage reported) when the spool was opened. */
-  scanned: boolean;
-}
-
-/** What `push` did with an event. */
-export type PushResult = 'memory' | 'spooled' | 'dropped-memory' | 'dropped-spool';
-
-/** Reports of the queue to its owner. */
-export interface QueueListener {
-  /** A cold segment was read back; damaged bytes were skipped. */
-  damaged(segmentId: number, result: DecodeResult): void;
-  /** Records were read back from disk; the sender may go on. */
-  loaded(): void;
-  readFailed(error: Error): void;
-}
 
 export class DeliveryQueue {
   private segments: Segment[] = [];
   private retries: QueuedRecord[] = [];
   private nextMemoryId = 1;
   private loadingOne = false;
-  /** Bytes of undelivered events held in memory. */
+  /** Segments left by the previous run not counted yet, and the count of them running in the background. */
+  private uncounted = 0;
+  private readonly census: Promise<void>;
+  /** Bytes of undelivered events held in memory, and of the request bodies in flight. */
   memoryBytes = 0;
   /** Records not yet delivered or dead-lettered (in memory, on disk or in flight). */
   outstanding = 0;
@@ -62,18 +30,50 @@ export class DeliveryQueue {
     private readonly listener: QueueListener,
   ) {
     for (const seg of spool?.recovered ?? []) {
-      const count = seg.decoded.records.length;
-      if (count === 0) {
-        spool!.remove(seg.id, seg.bytes);
-        continue;
-      }
-      this.segments.push({
-        id: seg.id, records: null, handed: 0, outstanding: count, sealed: true, bytes: seg.bytes,
-        firstAcceptedAt: seg.decoded.records[0]!.acceptedAt, loading: false, scanned: true,
-      });
-      this.outstanding += count;
+      this.segments.push({ id: seg.id, records: null, handed: 0, outstanding: 0, sealed: true, bytes: seg.bytes, firstAcceptedAt: 0, loading: false, counted: false, recovered: true });
+      this.uncounted++;
     }
     this.openSegment(false);
+    this.census = this.countRecovered();
+  }
+
+  /**
+   * Counts the records of the segments left by the previous run, one segment read at a time, off the
+   * event loop's critical path (their records are kept only when the sender reaches them).
+   */
+  private async countRecovered(): Promise<void> {
+    const recovered = this.segments.filter((seg) => !seg.counted);
+    for (const seg of recovered) {
+      if (seg.counted || seg.loading) continue;
+      try {
+        const result = await this.spool!.read(seg.id, false);
+        if (!seg.counted) this.count(seg, result);
+      } catch (error) {
+        this.listener.readFailed(error as Error);
+      }
+      this.release(seg);
+      this.listener.loaded();
+    }
+  }
+
+  /** Records the count (and any damage) of a segment left by the previous run, read for the first time. */
+  private count(seg: Segment, result: DecodeResult): void {
+    seg.counted = true;
+    this.uncounted--;
+    seg.outstanding = result.records.length;
+    this.outstanding += seg.outstanding;
+    seg.firstAcceptedAt = result.records[0]?.acceptedAt ?? 0;
+    if (result.skippedBytes) this.listener.damaged(seg.id, result);
+  }
+
+  /** Resolves once the segments left by the previous run are counted in `outstanding`. */
+  counted(): Promise<void> {
+    return this.census;
+  }
+
+  /** Nothing left: every record delivered or dead-lettered, and every segment of the previous run counted. */
+  get drained(): boolean {
+    return this.outstanding === 0 && this.uncounted === 0;
   }
 
   private get active(): Segment {
@@ -82,25 +82,26 @@ export class DeliveryQueue {
 
   private openSegment(cold: boolean): void {
     const id = this.spool ? this.spool.activeSegment : this.nextMemoryId++;
-    this.segments.push({ id, records: cold ? null : [], handed: 0, outstanding: 0, sealed: false, bytes: 0, firstAcceptedAt: 0, loading: false, scanned: false });
+    this.segments.push({ id, records: cold ? null : [], handed: 0, outstanding: 0, sealed: false, bytes: 0, firstAcceptedAt: 0, loading: false, counted: true });
   }
 
-  private rotate(cold: boolean): void {
+  /** Seals the active segment and opens the next; false when the spool could not open a new file (reported by it). */
+  private rotate(cold: boolean): boolean {
     const active = this.active;
+    if (this.spool) {
+      const closed = this.spool.rotate();
+      if (!closed) return false;
+      active.bytes = closed.bytes;
+    }
     active.sealed = true;
-    if (this.spool) active.bytes = this.spool.rotate().bytes;
     this.openSegment(cold);
     this.release(active);
+    return true;
   }
 
   /** Whether memory is at or over the cap. */
   get full(): boolean {
     return this.memoryBytes >= this.options.memoryCapBytes;
-  }
-
-  /** Whether a chunk of `bytes` could never be held under the cap (with a spool: beside a segment being read back). */
-  neverFits(bytes: number): boolean {
-    return bytes + RECORD_OVERHEAD > this.options.memoryCapBytes - (this.spool ? this.options.segmentBytes : 0);
   }
 
   /** Takes an event (its bulk chunk), applying the overflow policy past the memory cap. */
@@ -162,7 +163,8 @@ export class DeliveryQueue {
       if (seg.records === null) {
         // One segment read back at a time, and only when it fits under the memory cap.
         const size = seg.sealed ? seg.bytes : (this.spool?.activeSize ?? 0);
-        if (seg.outstanding > 0 && !this.loadingOne && this.memoryBytes + size <= this.options.memoryCapBytes) this.load(seg);
+        const waiting = seg.outstanding > 0 || !seg.counted;
+        if (waiting && !this.loadingOne && this.memoryBytes + size <= this.options.memoryCapBytes) this.load(seg);
         continue;
       }
       while (seg.handed < seg.records.length) {
@@ -185,7 +187,7 @@ export class DeliveryQueue {
     if (seg.loading || !this.spool) return;
     if (!seg.sealed) {
       if (seg.outstanding === 0) return;
-      this.rotate(this.memoryBytes > this.options.memoryCapBytes / 2);
+      if (!this.rotate(this.memoryBytes > this.options.memoryCapBytes / 2)) return;
     }
     seg.loading = true;
     this.loadingOne = true;
@@ -193,17 +195,12 @@ export class DeliveryQueue {
       (result) => {
         seg.loading = false;
         this.loadingOne = false;
-        if (result.skippedBytes && !seg.scanned) this.listener.damaged(seg.id, result);
+        if (!seg.counted) this.count(seg, result);
+        // Records the spool could not read back (damaged since they were written) are lost: keep the books right.
         const lost = seg.outstanding - result.records.length;
-        if (lost > 0) {
-          seg.outstanding -= lost;
-          this.outstanding -= lost;
-        } else if (lost < 0) {
-          // read at start with a different count cannot happen; keep the books right anyway
-          seg.outstanding -= lost;
-          this.outstanding -= lost;
-        }
-        seg.records = result.records.map(({ payload, ...facts }) => ({ ...facts, body: payload, attempts: 0, dueAt: 0, segment: seg, ...(seg.scanned ? { recovered: true } : {}) }));
+        seg.outstanding -= lost;
+        this.outstanding -= lost;
+        seg.records = result.records.map(({ payload, ...facts }) => ({ ...facts, body: payload, attempts: 0, dueAt: 0, segment: seg, ...(seg.recovered ? { recovered: true } : {}) }));
         seg.handed = 0;
         for (const rec of seg.records) {
           this.memoryBytes += rec!.body.length + RECORD_OVERHEAD;
@@ -219,6 +216,15 @@ export class DeliveryQueue {
         this.listener.readFailed(error);
       },
     );
+  }
+
+  /** A request body of `bytes` (a copy of its records) is held until its answer. */
+  holdRequest(bytes: number): void {
+    this.memoryBytes += bytes;
+  }
+
+  releaseRequest(bytes: number): void {
+    this.memoryBytes -= bytes;
   }
 
   /** Puts a record back for another try after `delayMs`. */
@@ -248,10 +254,10 @@ export class DeliveryQueue {
   }
 
   private release(seg: Segment): void {
-    if (!seg.sealed || seg.outstanding > 0 || seg.loading) return;
+    if (!seg.sealed || seg.outstanding > 0 || seg.loading || !seg.counted) return;
     const i = this.segments.indexOf(seg);
     if (i >= 0) this.segments.splice(i, 1);
-    if (this.spool) this.spool.remove(seg.id, seg.bytes || this.spool.sizeOf(seg.id));
+    if (this.spool) this.spool.remove(seg.id, seg.bytes);
   }
 
   /** Records waiting for a retry. */
@@ -268,7 +274,7 @@ export class DeliveryQueue {
 
   /** Whether cold records wait on disk. */
   get coldWaiting(): boolean {
-    return this.segments.some((s) => s.records === null && s.outstanding > 0);
+    return this.segments.some((s) => s.records === null && (s.outstanding > 0 || !s.counted));
   }
 
   /** Accept time of the oldest undelivered record, or undefined. */

@@ -124,3 +124,15 @@ export function decodeRecords(segment: Buffer): DecodeResult {
   }
   return { records, skippedBytes, damaged };
 }
+
+/**
+ * The last valid record of `tail` (the end of a segment, read from any offset), or undefined: found by
+ * scanning back for a magic whose record checks out, so a torn or damaged end is passed over.
+ */
+export function lastRecordIn(tail: Buffer): DecodedRecord | undefined {
+  for (let at = tail.lastIndexOf(MAGIC_PREFIX); at >= 0; at = at === 0 ? -1 : tail.lastIndexOf(MAGIC_PREFIX, at - 1)) {
+    const found = recordAt(tail, at);
+    if (found) return found.record;
+  }
+  return undefined;
+}

@@ -6,11 +6,15 @@ import type { SpoolFiles } from './spool-files.js';
 import { backoffDelay, sendBulk, type ItemOutcome } from './bulk.js';
 import { mayBeStored, type Screened } from './replay-screen.js';
 
+/** Monotonic milliseconds: delays and deadlines never follow the wall clock when it is set back or forth. */
+const monotonicNow = () => performance.now();
+
 /** What the sender tells its owner. */
 export interface SenderReporter {
   delivered(count: number, replays: number): void;
   retrying(count: number, outcome: ItemOutcome & { kind: 'retry' }, delayMs: number): void;
-  refused(records: QueuedRecord[], status: number, reason: string): void;
+  /** Resolves to true once the dead letter of `records` is on disk (only then are they settled and their segment released). */
+  refused(records: QueuedRecord[], status: number, reason: string): Promise<boolean>;
   /** Memory was freed (for the `block` overflow policy). */
   freed(): void;
   /** Something unexpected failed inside the loop (reported, never thrown). */
@@ -49,7 +53,7 @@ export class Sender {
   /** Called after each accepted event: sends when a batch is full, else makes sure the interval timer runs. */
   nudge(): void {
     if (this.queue.readyCount >= this.options.batchSize || this.queue.readyBytes >= this.batchBytesLimit) this.pump();
-    else this.arm(Date.now() + this.options.flushIntervalMs);
+    else this.arm(monotonicNow() + this.options.flushIntervalMs);
   }
 
   /** Sends everything ready now (and keeps doing so until idle). */
@@ -77,7 +81,7 @@ export class Sender {
   }
 
   private isIdle(): boolean {
-    return this.queue.outstanding === 0 && this.active === 0;
+    return this.queue.drained && this.active === 0;
   }
 
   private settleIdle(): void {
@@ -100,16 +104,16 @@ export class Sender {
         this.pump();
       } catch (error) {
         this.reporter.failed(error as Error);
-        this.arm(Date.now() + this.options.flushIntervalMs);
+        this.arm(monotonicNow() + this.options.flushIntervalMs);
       }
-    }, Math.max(0, at - Date.now()));
+    }, Math.max(0, at - monotonicNow()));
     if (!this.keepAlive) this.timer.unref();
   }
 
   /** Starts as many requests as allowed and worthwhile. */
   pump(): void {
     if (this.stopped) return;
-    const now = Date.now();
+    const now = monotonicNow();
     if (now < this.pauseUntil) {
       this.arm(this.pauseUntil);
       return;
@@ -128,7 +132,7 @@ export class Sender {
       }
       this.send(batch).catch((error: Error) => this.reporter.failed(error));
     }
-    if (this.queue.outstanding > 0) {
+    if (!this.queue.drained) {
       const next = this.queue.nextDue;
       this.arm(Math.min(now + this.options.flushIntervalMs, next ?? Infinity));
     }
@@ -146,7 +150,7 @@ export class Sender {
         if (stored.length || conflicts.length) batch = batch.filter((rec) => !stored.includes(rec) && !conflicts.includes(rec));
       } catch (error) {
         this.active--;
-        this.retryAll(batch, { kind: 'retry', status: 0, reason: `looking for earlier copies failed: ${(error as Error).message}` }, Date.now());
+        this.retryAll(batch, { kind: 'retry', status: 0, reason: `looking for earlier copies failed: ${(error as Error).message}` }, monotonicNow());
         this.pump();
         return;
       }
@@ -157,16 +161,19 @@ export class Sender {
         return;
       }
     }
+    // The request body is a copy of the batch's records: counted in memory until the answer.
+    const bodyBytes = batch.reduce((n, r) => n + r.body.length, 0);
+    this.queue.holdRequest(bodyBytes);
     const result = await sendBulk(this.client, batch.map((r) => r.body), { timeoutMs: this.options.requestTimeoutMs, gzip: this.options.gzip });
+    this.queue.releaseRequest(bodyBytes);
     this.active--;
-    const now = Date.now();
+    const now = monotonicNow();
     const q = this.queue;
     if (result.kind === 'too-large') {
       if (batch.length === 1) {
         this.refuse(batch, 413, result.reason);
       } else {
-        const bytes = batch.reduce((n, r) => n + r.body.length, 0);
-        this.batchBytesLimit = Math.max(1024, Math.floor(bytes / 2));
+        this.batchBytesLimit = Math.max(1024, Math.floor(bodyBytes / 2));
         q.requeue(batch);
       }
     } else if (result.kind === 'all') {
@@ -231,8 +238,21 @@ export class Sender {
     this.reporter.retrying(batch.length, retry, delay);
   }
 
+  /**
+   * Refused for good: the records are settled (and their segment may be released) only once their dead
+   * letter is on disk. Until then they stay in flight; should it fail, they stay in the spool and are
+   * tried again after a backoff (and on the next start).
+   */
   private refuse(records: QueuedRecord[], status: number, reason: string): void {
-    for (const rec of records) this.queue.settle(rec);
-    this.reporter.refused(records, status, reason);
+    void this.reporter.refused(records, status, reason).catch(() => false).then((written) => {
+      if (written) {
+        for (const rec of records) this.queue.settle(rec);
+        this.reporter.freed();
+      } else {
+        const now = monotonicNow();
+        for (const rec of records) this.queue.retry(rec, backoffDelay(rec.attempts + 1, this.options.retryBaseDelayMs, this.options.retryMaxDelayMs), now);
+      }
+      this.pump();
+    });
   }
 }

@@ -1,46 +1,18 @@
-// The spool directory on disk: lock, producer id, sequence, append-only segment files, coalesced writes and syncing.
-import {
-  closeSync, existsSync, fdatasync, fdatasyncSync, mkdirSync, openSync, readdirSync, readFileSync, statSync, unlinkSync, writeFileSync, writeSync, writevSync,
-} from 'node:fs';
+// The spool directory on disk: append-only segment files, coalesced writes, syncing, reading back and removal.
+import { close, closeSync, fdatasync, fdatasyncSync, openSync, unlinkSync, writeSync, writevSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { ConfigurationError } from '../model/errors.js';
 import { decodeRecords, encodeHeader, type DecodeResult, type RecordFacts } from './record-codec.js';
-import { newProducerId, type SyncPolicy } from './options.js';
-import { pidAlive } from './process-alive.js';
+import type { SyncPolicy } from './options.js';
+import { releaseSpoolLock } from './spool-lock.js';
+import { openSpoolDir, segmentName, type RecoveredSegment } from './spool-open.js';
 
-const SEGMENT = /^segment-(\d{12})\.spool$/;
-const segmentName = (id: number) => `segment-${String(id).padStart(12, '0')}.spool`;
-
-/** A segment found on disk at start. */
-export interface RecoveredSegment {
-  id: number;
-  bytes: number;
-  decoded: DecodeResult;
-}
+export type { RecoveredSegment } from './spool-open.js';
 
 /** Reports of the spool to its owner. */
 export interface SpoolListener {
-  /** A write or sync failed (e.g. disk full); `lostCold` records written only to disk were lost. */
+  /** A write, sync or new segment failed (e.g. disk full); `lostCold` records written only to disk were lost. */
   writeFailed(error: Error, lostCold: number): void;
-}
-
-
-/** One process per spool directory: take its lock, or say who holds it. */
-function takeLock(path: string): void {
-  for (let attempt = 0; attempt < 2; attempt++) {
-    try {
-      writeFileSync(path, String(process.pid), { flag: 'wx' });
-      return;
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
-      const holder = Number(readFileSync(path, 'utf8'));
-      if (Number.isInteger(holder) && holder > 0 && pidAlive(holder)) {
-        throw new ConfigurationError('spoolDir', `is in use by process ${holder} (${path}): give each process its own spoolDir`);
-      }
-      unlinkSync(path); // stale: its process is gone
-    }
-  }
 }
 
 /** Owns the files of a spool directory. All writes are synchronous appends, coalesced per event-loop turn. */
@@ -59,10 +31,14 @@ export class SpoolFiles {
   private writeScheduled = false;
   private syncTimer: NodeJS.Timeout | undefined;
   private dirty = false;
+  /** Descriptors with asynchronous syncs in flight, and how many. */
+  private readonly syncing = new Map<number, number>();
+  private readonly closeAfterSync = new Set<number>();
   private closed = false;
   /** Bytes in all segment files, including writes not yet made. */
   totalBytes = 0;
-  readonly recovered: RecoveredSegment[] = [];
+  /** Segments left by the previous run, oldest first (listed, not read). */
+  readonly recovered: RecoveredSegment[];
 
   constructor(
     readonly dir: string,
@@ -71,44 +47,20 @@ export class SpoolFiles {
     private readonly listener: SpoolListener,
     producerId: string | undefined,
   ) {
+    const opened = openSpoolDir(dir, producerId);
+    this.producerId = opened.producerId;
+    this.lastSequence = opened.lastSequence;
+    this.seqFd = opened.seqFd;
+    this.recovered = opened.recovered;
+    for (const seg of this.recovered) this.totalBytes += seg.bytes;
+    this.activeId = opened.nextSegment;
     try {
-      mkdirSync(dir, { recursive: true });
+      this.activeFd = openSync(join(dir, segmentName(this.activeId)), 'a');
     } catch (error) {
-      throw new ConfigurationError('spoolDir', `cannot be created (${(error as Error).message}): give a writable directory`);
+      closeSync(this.seqFd);
+      releaseSpoolLock(join(dir, 'lock'));
+      throw error;
     }
-    takeLock(join(dir, 'lock'));
-    const producerFile = join(dir, 'producer.json');
-    const stored = existsSync(producerFile) ? (JSON.parse(readFileSync(producerFile, 'utf8')) as { producerId?: string }).producerId : undefined;
-    this.producerId = producerId ?? stored ?? newProducerId();
-    if (this.producerId !== stored) writeFileSync(producerFile, JSON.stringify({ producerId: this.producerId }) + '\n');
-    const seqFile = join(dir, 'sequence');
-    // A new producer id starts its own sequence.
-    const storedSeq = this.producerId === stored && existsSync(seqFile) ? readFileSync(seqFile) : Buffer.alloc(0);
-    this.lastSequence = storedSeq.length >= 8 ? Number(storedSeq.readBigUInt64BE(0)) : 0;
-    if (!existsSync(seqFile)) writeFileSync(seqFile, Buffer.alloc(8));
-    // r+, not a: Linux appends positional writes to a file opened for appending.
-    this.seqFd = openSync(seqFile, 'r+');
-    if (this.producerId !== stored) this.writeSequence(0);
-    let maxId = 0;
-    for (const name of readdirSync(dir).sort()) {
-      const match = SEGMENT.exec(name);
-      if (!match) continue;
-      const id = Number(match[1]);
-      maxId = Math.max(maxId, id);
-      const contents = readFileSync(join(dir, name));
-      const decoded = decodeRecords(contents);
-      if (decoded.records.length === 0 && decoded.skippedBytes === 0) {
-        unlinkSync(join(dir, name));
-        continue;
-      }
-      this.recovered.push({ id, bytes: contents.length, decoded });
-      this.totalBytes += contents.length;
-      // The sequence file is written just after the segment: the last record's header may be one write ahead of it.
-      const lastSequence = decoded.records.at(-1)?.sequence ?? 0;
-      if (lastSequence > this.lastSequence && this.producerId === stored) this.lastSequence = lastSequence;
-    }
-    this.activeId = maxId + 1;
-    this.activeFd = openSync(join(dir, segmentName(this.activeId)), 'a');
     if (sync === 'interval') {
       this.syncTimer = setInterval(() => this.syncNow(), syncIntervalMs);
       this.syncTimer.unref();
@@ -203,26 +155,59 @@ export class SpoolFiles {
       fdatasyncSync(this.seqFd);
       return;
     }
-    fdatasync(this.activeFd, (error) => {
+    this.syncAsync(this.activeFd);
+  }
+
+  /** fdatasync off the event loop; a descriptor is closed only once its syncs are done (its number is never reused under them). */
+  private syncAsync(fd: number): void {
+    this.syncing.set(fd, (this.syncing.get(fd) ?? 0) + 1);
+    fdatasync(fd, (error) => {
+      const left = this.syncing.get(fd)! - 1;
+      if (left > 0) this.syncing.set(fd, left);
+      else this.syncing.delete(fd);
       if (error && !this.closed) this.listener.writeFailed(error, 0);
+      if (left === 0 && this.closeAfterSync.delete(fd)) close(fd, () => undefined);
     });
   }
 
-  /** Starts a new active segment; returns the id and size of the one just closed. */
-  rotate(): { id: number; bytes: number } {
+  private closeFd(fd: number): void {
+    if (this.syncing.has(fd)) this.closeAfterSync.add(fd);
+    else close(fd, () => undefined);
+  }
+
+  /**
+   * Starts a new active segment; returns the id and size of the one just closed, or undefined when the
+   * new segment could not be opened (reported; records keep going to the current one).
+   */
+  rotate(): { id: number; bytes: number } | undefined {
     this.writeNow();
+    let nextFd: number;
+    try {
+      nextFd = openSync(join(this.dir, segmentName(this.activeId + 1)), 'a');
+    } catch (error) {
+      this.listener.writeFailed(error as Error, 0);
+      return undefined;
+    }
     const old = { id: this.activeId, bytes: this.activeBytes };
-    if (this.dirty) this.syncNow(true);
-    closeSync(this.activeFd);
+    const oldFd = this.activeFd;
+    this.activeFd = nextFd;
     this.activeId++;
     this.activeBytes = 0;
-    this.activeFd = openSync(join(this.dir, segmentName(this.activeId)), 'a');
+    // The closed segment's last writes are synced off the event loop, then its descriptor is closed.
+    if (this.dirty && this.sync !== 'none') this.syncAsync(oldFd);
+    this.dirty = false;
+    this.closeFd(oldFd);
     return old;
   }
 
-  /** Reads back a closed segment. */
-  async read(id: number): Promise<DecodeResult> {
-    return decodeRecords(await readFile(join(this.dir, segmentName(id))));
+  /**
+   * Reads back a closed segment. To `keep` the records, each payload is copied out, so that no record
+   * (a retried one, say) pins the whole segment's buffer; without, they are only counted.
+   */
+  async read(id: number, keep = true): Promise<DecodeResult> {
+    const result = decodeRecords(await readFile(join(this.dir, segmentName(id))));
+    if (keep) for (const record of result.records) record.payload = Buffer.from(record.payload);
+    return result;
   }
 
   /** Deletes a closed segment whose records are all delivered or dead-lettered. */
@@ -235,15 +220,6 @@ export class SpoolFiles {
     }
   }
 
-  /** Size of a closed segment on disk. */
-  sizeOf(id: number): number {
-    try {
-      return statSync(join(this.dir, segmentName(id))).size;
-    } catch {
-      return 0;
-    }
-  }
-
   /** Writes and syncs what is pending, closes the files and releases the lock. Empty active segment removed. */
   close(): void {
     if (this.closed) return;
@@ -251,7 +227,7 @@ export class SpoolFiles {
     if (this.dirty && this.sync !== 'none') this.syncNow(true);
     this.closed = true;
     if (this.syncTimer) clearInterval(this.syncTimer);
-    closeSync(this.activeFd);
+    this.closeFd(this.activeFd);
     closeSync(this.seqFd);
     if (this.activeBytes === 0) {
       try {
@@ -260,10 +236,6 @@ export class SpoolFiles {
         /* already gone */
       }
     }
-    try {
-      unlinkSync(join(this.dir, 'lock'));
-    } catch {
-      /* already gone */
-    }
+    releaseSpoolLock(join(this.dir, 'lock'));
   }
 }

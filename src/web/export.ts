@@ -1,9 +1,9 @@
-// Streams the current filter as CSV or NDJSON: no row cap, one batch in memory, formula injection neutralised.
+// Streams the current filter as CSV or NDJSON: no row cap, one batch in memory, formula injection neutralised, hidden characters shown, a trailer saying what it holds.
 import type { Response } from 'express';
 import { shownText, type AuditRow } from '../model/row.js';
 import { FILTER_KEYS, ruleOf, valueOf, type AuditFilter } from '../query/filter-keys.js';
 import { formatQuery } from '../query/syntax.js';
-import { redactDocument } from './view-model.js';
+import { redactDocument, visibleJson, visibleText } from './view-model.js';
 
 export const EXPORT_FORMATS = ['csv', 'ndjson'] as const;
 export type ExportFormat = (typeof EXPORT_FORMATS)[number];
@@ -14,21 +14,30 @@ export const CSV_COLUMNS = [
   'outcome', 'reason', 'source_ip', 'user_agent', 'request_id', 'diff', 'details',
 ] as const;
 
-/** Cells starting with = + - @ (or tab / carriage return) get a leading `'` so spreadsheets never run them. */
+/** What a spreadsheet may split a CSV line on, whatever its locale: comma, semicolon, tab and line breaks. */
+const SEPARATORS = ',;\t\r\n';
+/** A formula sign (ASCII or full-width) at the start of the cell or after any separator, past spaces. */
+const FORMULA_START = new RegExp(`(^|[${SEPARATORS}])( *)([=+\\-@\\uFF1D\\uFF0B\\uFF0D\\uFF20])`, 'g');
+
+/**
+ * A `'` before every formula sign that starts the cell or follows a separator (a spreadsheet splitting on `;` or tab
+ * would start a cell there), and before a leading tab or carriage return, so no spreadsheet ever runs a cell.
+ */
 export function neutraliseFormula(cell: string): string {
-  return /^[=+\-@\t\r]/.test(cell) ? `'${cell}` : cell;
+  const signs = cell.replace(FORMULA_START, "$1$2'$3");
+  return /^[\t\r]/.test(signs) ? `'${signs}` : signs;
 }
 
-/** One CSV cell: neutralised, then quoted when needed (RFC 4180). */
+/** One CSV cell: hidden characters shown, formulas neutralised, then quoted when it holds a quote or any separator (RFC 4180). */
 export function csvCell(value: string): string {
-  const cell = neutraliseFormula(value);
-  return /[",\r\n]/.test(cell) ? `"${cell.replace(/"/g, '""')}"` : cell;
+  const cell = neutraliseFormula(visibleText(value));
+  return new RegExp(`["${SEPARATORS}]`).test(cell) ? `"${cell.replace(/"/g, '""')}"` : cell;
 }
 
 function csvRecord(row: AuditRow): string {
   const doc = redactDocument(row.document);
   const trail = (doc.audit_trail ?? {}) as Record<string, unknown>;
-  const json = (v: unknown): string => (v === undefined ? '' : JSON.stringify(v));
+  const json = (v: unknown): string => (v === undefined ? '' : visibleJson(v));
   const cells = [
     row.time.toISOString(), row.id, row.actor.id, row.actor.name ?? '', row.actor.email ?? '', shownText(row, 'action'), shownText(row, 'resourceType'),
     row.resource.id, row.resource.target ?? '', shownText(row, 'outcome'), row.reason ?? '', row.source.ip ?? '', row.source.userAgent ?? '',
@@ -37,7 +46,7 @@ function csvRecord(row: AuditRow): string {
   return `${cells.map(csvCell).join(',')}\r\n`;
 }
 
-const MAX_SLUG = 100;
+const MAX_SLUG = 200;
 const slugOf = (query: string): string =>
   query.replace(/:/g, '-').replace(/[^A-Za-z0-9._@-]+/g, '_').replace(/_+/g, '_').replace(/-_/g, '-').replace(/^_|_$/g, '');
 
@@ -61,17 +70,33 @@ export function exportFileName(filter: AuditFilter, format: ExportFormat, now: D
   return `audit-trail_${filterSlug(filter)}_${stamp}.${format}`;
 }
 
+/** What the file says about itself: the filter in the search syntax (absolute times) and when it was taken. */
+export interface ExportMeta {
+  filter: string;
+  takenAt: Date;
+}
+
+/**
+ * The lines after the last row: CSV one-cell rows starting with `#` (spreadsheets show them as the last rows; most
+ * CSV readers skip them as comments), NDJSON one last object under `audit_trail_export`. A file cut short has none.
+ */
+export function exportTrailer(format: ExportFormat, meta: ExportMeta, rows: number): string {
+  const taken = meta.takenAt.toISOString();
+  if (format === 'ndjson') return `${JSON.stringify({ audit_trail_export: { filter: meta.filter, taken_at: taken, rows } })}\n`;
+  return [`# filter: ${meta.filter || '(none: every event)'}`, `# taken at: ${taken}`, `# rows: ${rows}`].map((line) => `${csvCell(line)}\r\n`).join('');
+}
+
 /**
  * Writes the rows to the response as they come, honouring back-pressure, and stops when the client goes away.
  * The first row is awaited before headers are sent, so a storage failure can still become an error page.
  */
-export async function streamExport(res: Response, rows: AsyncGenerator<AuditRow>, format: ExportFormat, fileName: string): Promise<number> {
+export async function streamExport(res: Response, rows: AsyncGenerator<AuditRow>, format: ExportFormat, fileName: string, meta: ExportMeta): Promise<number> {
   const first = await rows.next();
   res.status(200);
   res.setHeader('Content-Type', format === 'csv' ? 'text/csv; charset=utf-8' : 'application/x-ndjson; charset=utf-8');
   res.setHeader('Content-Disposition', `attachment; filename="${fileName}"`);
   res.setHeader('Cache-Control', 'no-store');
-  const encode = format === 'csv' ? csvRecord : (row: AuditRow) => `${JSON.stringify(redactDocument(row.document))}\n`;
+  const encode = format === 'csv' ? csvRecord : (row: AuditRow) => `${visibleJson(redactDocument(row.document))}\n`;
   let chunk = format === 'csv' ? `${CSV_COLUMNS.join(',')}\r\n` : '';
   let count = 0;
   let closed = false;
@@ -100,6 +125,7 @@ export async function streamExport(res: Response, rows: AsyncGenerator<AuditRow>
         if (++count % 500 === 0) await flush();
       }
     }
+    if (!closed) chunk += exportTrailer(format, meta, count);
     await flush();
     res.end();
   } catch (error) {

@@ -1,5 +1,5 @@
 // The web view's settings from the environment (AUDIT_WEB_*): every default and check in one place, shared by startWebServer and `audit-trail serve`.
-import { isIP } from 'node:net';
+import { isAddressOrRange } from '../model/ip-range.js';
 import { ConfigurationError } from '../model/errors.js';
 
 /** Proxies trusted for the client address and protocol (`X-Forwarded-For`/`-Proto`): none, a hop count, or addresses/subnets. */
@@ -15,6 +15,7 @@ export const WEB_ENV = {
   trustProxy: 'AUDIT_WEB_TRUST_PROXY',
   namespace: 'AUDIT_WEB_NAMESPACE',
   timeZone: 'AUDIT_WEB_TIME_ZONE',
+  sessionHours: 'AUDIT_WEB_SESSION_HOURS',
 } as const;
 
 export interface WebSettings {
@@ -32,21 +33,13 @@ export interface WebSettings {
   namespace?: string;
   /** IANA time zone of server-rendered times. Default: the server's. */
   timeZone?: string;
+  /** A session ends this many hours after sign-in, however much it is used. Default 12 (`DEFAULT_SESSION_HOURS`). */
+  sessionHours?: number;
 }
 
 export const WEB_DEFAULTS = { port: 3000, host: '127.0.0.1', secure: false, trustProxy: false } as const;
 
 const NAMED_RANGES = ['loopback', 'linklocal', 'uniquelocal'];
-
-function isSubnet(entry: string): boolean {
-  const [address, bits, extra] = entry.split('/');
-  if (extra !== undefined || !address) return false;
-  const family = isIP(address);
-  if (!family) return false;
-  if (bits === undefined) return true;
-  const n = Number(bits);
-  return /^\d+$/.test(bits) && n >= 0 && n <= (family === 4 ? 32 : 128);
-}
 
 /**
  * Parses a trust-proxy setting: unset, `false` or `0` → none; a whole number → that many hops;
@@ -59,7 +52,7 @@ export function parseTrustProxy(raw: string | number | boolean | undefined, opti
   if (text === 'true') throw new ConfigurationError(option, 'must not be true (that trusts any client to say where it comes from): give the number of proxies in front, e.g. 1, or their addresses');
   if (/^\d+$/.test(text)) return Number(text);
   const entries = text.split(',').map((e) => e.trim()).filter(Boolean);
-  const bad = entries.filter((e) => !NAMED_RANGES.includes(e) && !isSubnet(e));
+  const bad = entries.filter((e) => !NAMED_RANGES.includes(e) && !isAddressOrRange(e));
   if (!entries.length || bad.length) throw new ConfigurationError(option, `has ${bad.length ? `"${bad.join(', ')}"` : 'nothing'}: give a hop count (1) or addresses/subnets of the proxies (10.0.0.5, 10.0.0.0/8, loopback)`);
   return entries;
 }
@@ -98,6 +91,12 @@ export function webSettingsFromEnvironment(env: NodeJS.ProcessEnv = process.env)
       throw new ConfigurationError(WEB_ENV.timeZone, `is not an IANA time zone: "${timeZone}" (e.g. Europe/Paris, UTC)`);
     }
     settings.timeZone = timeZone;
+  }
+  const hours = env[WEB_ENV.sessionHours];
+  if (hours) {
+    const n = Number(hours);
+    if (!(n > 0)) throw new ConfigurationError(WEB_ENV.sessionHours, `must be a positive number of hours, not "${hours}"`);
+    settings.sessionHours = n;
   }
   return settings;
 }

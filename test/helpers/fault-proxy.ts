@@ -1,6 +1,7 @@
-// A loopback HTTP proxy in front of OpenSearch that injects faults into bulk requests: resets, stalls, 429/503, partial item failures.
+// A loopback HTTP proxy in front of OpenSearch that injects faults into bulk requests and records what it saw and acknowledged.
 import { createServer, request as httpRequest, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
+import { gunzipSync } from 'node:zlib';
 
 /** What the proxy does with one bulk request. */
 export type Fault =
@@ -12,9 +13,11 @@ export type Fault =
   | 'forward-then-reset'
   /** Never answer (the client's timeout fires). */
   | 'stall'
-  /** Answer 429 / 503 without forwarding. */
+  /** Answer 429 / 503 / 401 / 403 without forwarding. */
   | '429'
   | '503'
+  | '401'
+  | '403'
   /** Forward only the odd items; answer 429 for the even ones (never indexed). */
   | 'partial-429'
   /** Forward all; report every third item as 503 although it was indexed (re-sent: must come back 409). */
@@ -32,18 +35,46 @@ function readBody(req: IncomingMessage): Promise<Buffer> {
 }
 
 /** Counts of what the proxy did, per fault. */
-export type FaultCounts = Partial<Record<Fault, number>>;
+export type FaultCounts = Partial<Record<Fault | '413', number>>;
+
+/** One bulk request as it came in. */
+export interface SeenRequest {
+  fault: Fault | '413';
+  ids: string[];
+  /** Its Content-Encoding header ('' when none). */
+  encoding: string;
+  /** Body bytes as sent (compressed when it is). */
+  bytes: number;
+}
+
+/** The `_id` of each action line of an NDJSON bulk body. */
+function bulkIds(body: Buffer): string[] {
+  const lines = body.toString('utf8').split('\n').filter(Boolean);
+  const ids: string[] = [];
+  for (let i = 0; i < lines.length; i += 2) ids.push((JSON.parse(lines[i]!) as { create: { _id: string } }).create._id);
+  return ids;
+}
 
 export class FaultProxy {
   private server: Server | undefined;
   private readonly sockets = new Set<Socket>();
   private bulkRequests = 0;
   readonly counts: FaultCounts = {};
+  /** Every bulk request, in order. */
+  readonly requests: SeenRequest[] = [];
+  /** Ids the proxy answered as indexed (201, or 409: already there). */
+  readonly acknowledged = new Set<string>();
+  /** Ids sent again after the proxy had acknowledged them: a re-send of a delivered item. */
+  readonly resentAfterAck: string[] = [];
 
-  /** `plan(n)` picks the fault of the n-th bulk request (0-based). */
+  /**
+   * `plan(n)` picks the fault of the n-th bulk request (0-based); a body over `maxBodyBytes` (uncompressed)
+   * is answered 413 without counting as a planned request.
+   */
   constructor(
     private readonly target: string,
     private readonly plan: (n: number) => Fault,
+    private readonly maxBodyBytes = Infinity,
   ) {}
 
   async start(): Promise<string> {
@@ -80,11 +111,32 @@ export class FaultProxy {
   }
 
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    const body = await readBody(req);
+    const sent = await readBody(req);
+    const encoding = req.headers['content-encoding'] ?? '';
     const bulk = req.method === 'POST' && (req.url ?? '').includes('_bulk');
-    const fault: Fault = bulk ? this.plan(this.bulkRequests++) : 'pass';
+    let body = sent;
+    if (bulk && encoding === 'gzip') {
+      // Inspected and forwarded uncompressed.
+      body = gunzipSync(sent);
+      delete req.headers['content-encoding'];
+    }
+    const ids = bulk ? bulkIds(body) : [];
+    const fault: Fault | '413' = !bulk ? 'pass' : body.length > this.maxBodyBytes ? '413' : this.plan(this.bulkRequests++);
     this.counts[fault] = (this.counts[fault] ?? 0) + 1;
+    if (bulk) {
+      this.requests.push({ fault, ids, encoding, bytes: sent.length });
+      for (const id of ids) if (this.acknowledged.has(id)) this.resentAfterAck.push(id);
+    }
     const reply = (status: number, headers: Record<string, string>, payload: Buffer) => {
+      if (bulk && status === 200) {
+        const items = (JSON.parse(payload.toString('utf8')) as { items?: Item[] }).items ?? [];
+        const indexed = ids.filter((_, i) => {
+          const itemStatus = Object.values(items[i] ?? {})[0]?.status ?? 0;
+          return (itemStatus >= 200 && itemStatus < 300) || itemStatus === 409;
+        });
+        // Acknowledged once the answer is out (a client that gave up before it never heard it).
+        res.on('finish', () => indexed.forEach((id) => this.acknowledged.add(id)));
+      }
       res.writeHead(status, { ...headers, 'content-length': String(payload.length) });
       res.end(payload);
     };
@@ -97,6 +149,9 @@ export class FaultProxy {
         return; // never answered; the client gives up
       case '429':
       case '503':
+      case '401':
+      case '403':
+      case '413':
         json(Number(fault), { error: { type: 'injected', reason: `injected ${fault}` }, status: Number(fault) });
         return;
       case 'forward-then-reset':

@@ -13,6 +13,12 @@ import { setupAuditStorage } from '../../src/storage/setup.js';
 import { createAuditLogger, type AuditLogger, type AuditSink } from '../../src/recorder/audit-logger.js';
 import { auditTrail, type AuditTrailOptions } from '../../src/recorder/middleware.js';
 
+/** Polls until `condition` holds or 5 s passed (the assertion that follows then says what is missing). */
+async function until(condition: () => boolean): Promise<void> {
+  const deadline = Date.now() + 5000;
+  while (!condition() && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 5));
+}
+
 /** A test app: `x-user` names the actor; each route declares one event and answers as its name says. */
 function testApp(sink: AuditSink, extra: Partial<AuditTrailOptions> = {}, trustProxy: boolean | string = false) {
   const app = express();
@@ -50,11 +56,15 @@ describe('Express middleware auditTrail() against a real app and OpenSearch', ()
     await dropNamespace(client, namespace);
   });
 
-  /** The stored documents of one request id (waits for the middleware and the transport). */
-  async function eventsOf(requestId: string): Promise<Record<string, any>[]> {
-    await new Promise((resolve) => setTimeout(resolve, 20));
-    await audit.flush();
-    return storedDocuments(client, namespace, { term: { 'http.request.id': requestId } });
+  /** The stored documents of one request id: polled until there are `expected` of them, or 10 s passed. */
+  async function eventsOf(requestId: string, expected = 1): Promise<Record<string, any>[]> {
+    const deadline = Date.now() + 10_000;
+    for (;;) {
+      await audit.flush();
+      const docs = await storedDocuments(client, namespace, { term: { 'http.request.id': requestId } });
+      if (docs.length >= expected || Date.now() > deadline) return docs;
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
   }
 
   describe('actor, user agent and request context', () => {
@@ -83,8 +93,12 @@ describe('Express middleware auditTrail() against a real app and OpenSearch', ()
     });
 
     it('writes nothing for a request that declared nothing', async () => {
-      const res = await request(testApp(audit)).post('/quiet').expect(200);
-      expect(await eventsOf(res.get('x-request-id') as string)).to.have.length(0);
+      const app = testApp(audit);
+      const quiet = await request(app).post('/quiet').expect(200);
+      // A request that declared an event, answered after it: once its event is stored, the quiet one's would be too.
+      const after = await request(app).post('/ok').expect(200);
+      expect(await eventsOf(after.get('x-request-id') as string)).to.have.length(1);
+      expect(await eventsOf(quiet.get('x-request-id') as string, 0)).to.have.length(0);
     });
   });
 
@@ -156,12 +170,12 @@ describe('Express middleware auditTrail() against a real app and OpenSearch', ()
       const { port } = server.address() as AddressInfo;
       const req = httpRequest({ host: '127.0.0.1', port, method: 'POST', path: '/slow', headers: { 'x-request-id': 'req-aborted-1', 'x-user': 'carol' } });
       req.on('error', () => undefined);
+      const handled = once(server, 'request'); // emitted after the app's handler ran (it declared the event)
       req.end();
-      await new Promise((resolve) => setTimeout(resolve, 50));
+      await handled;
       req.destroy();
-      await new Promise((resolve) => setTimeout(resolve, 100));
-      server.close();
       const docs = await eventsOf('req-aborted-1');
+      server.close();
       expect(docs).to.have.length(1);
       expect(docs[0]?.event).to.include({ outcome: 'unknown', reason: 'the response was not completed (connection closed)' });
     });
@@ -174,7 +188,7 @@ describe('Express middleware auditTrail() against a real app and OpenSearch', ()
       const app = testApp(throwing, { onError: (e) => errors.push(e) });
       const res = await request(app).post('/ok').set('x-user', 'alice').expect(200);
       expect(res.body).to.deep.equal({ ok: true });
-      await new Promise((resolve) => setTimeout(resolve, 20));
+      await until(() => errors.length >= 1);
       expect(errors.map((e) => (e as Error).message)).to.deep.equal(['sink exploded']);
     });
 
@@ -187,7 +201,7 @@ describe('Express middleware auditTrail() against a real app and OpenSearch', ()
       });
       const res = await request(app).post('/forbidden').expect(403);
       expect(res.body).to.deep.equal({ error: 'no' });
-      await new Promise((resolve) => setTimeout(resolve, 20));
+      await until(() => seen.length >= 2);
       expect(seen).to.have.members(['resolver bug', 'async sink failure']);
     });
 
@@ -200,7 +214,7 @@ describe('Express middleware auditTrail() against a real app and OpenSearch', ()
         res.json({ ok: true });
       });
       await request(app).post('/bad').expect(200, { ok: true });
-      await new Promise((resolve) => setTimeout(resolve, 20));
+      await until(() => errors.length >= 1);
       expect(String((errors[0] as Error)?.message)).to.match(/unknown action "teleport"/);
     });
   });
@@ -216,7 +230,7 @@ describe('Express middleware auditTrail() against a real app and OpenSearch', ()
         setTimeout(() => req.audit({ action: 'delete', resource: { type: 'image', id: 'img-1' } }), 30);
       });
       await request(app).post('/late').expect(200);
-      await new Promise((resolve) => setTimeout(resolve, 60));
+      await until(() => errors.length >= 1);
       expect(recorded).to.have.length(0);
       expect(errors).to.deep.equal(['req.audit("delete") was called after the request\'s events were written: declare before (or right when) responding']);
     });

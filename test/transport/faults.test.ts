@@ -18,9 +18,20 @@ import { dataStreamName } from '../../src/storage/template.js';
 import { startNode, stopNode } from '../../src/dev/opensearch/launcher.js';
 import type { DeadLetterRecord } from '../../src/transport/dead-letter.js';
 
-/** Quick retries, so outages are ridden out in seconds. */
-const FAST: AuditTransportOptions = { batchSize: 250, flushIntervalMs: 100, retryBaseDelayMs: 50, retryMaxDelayMs: 500, requestTimeoutMs: 1500, closeTimeoutMs: 120_000 };
+/**
+ * Quick retries, so outages are ridden out in seconds. The request timeout is long, so that a loaded
+ * machine never turns a slow answer into a retry; only the scenario with stalled requests shortens it.
+ */
+const FAST: AuditTransportOptions = { batchSize: 250, flushIntervalMs: 100, retryBaseDelayMs: 50, retryMaxDelayMs: 500, requestTimeoutMs: 15_000, closeTimeoutMs: 120_000 };
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+/** Polls `condition` until it holds, or fails naming `what` after `ms`. */
+async function until(condition: () => boolean, what: string, ms = 60_000): Promise<void> {
+  const deadline = Date.now() + ms;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error(`timed out after ${ms} ms waiting for ${what}`);
+    await sleep(20);
+  }
+}
 const event = (n: number) => {
   const { id: _generated, ...e } = sampleEvent({ resource: { type: 'workspace', id: `ws-${n}` } });
   return e;
@@ -82,7 +93,8 @@ describe('transport under faults (real OpenSearch)', function () {
 
     it('delivers 4000 events exactly once, retrying only the failed items', async () => {
       const url = await proxy.start();
-      const transport = new OpenSearchAuditTransport({ ...FAST, node: url, namespace, concurrency: 2 });
+      // Stalled requests are given up after 3 s.
+      const transport = new OpenSearchAuditTransport({ ...FAST, requestTimeoutMs: 3000, node: url, namespace, concurrency: 2 });
       const warnings: TransportWarning[] = [];
       transport.on('warn', (w: TransportWarning) => warnings.push(w));
       await finished(produce(transport, 1, 4000));
@@ -94,6 +106,8 @@ describe('transport under faults (real OpenSearch)', function () {
         expect(proxy.counts[fault] ?? 0, `requests with fault ${fault}`).to.be.greaterThan(0);
       }
       expect(warnings.every((w) => w.kind === 'retry')).to.equal(true);
+      expect(proxy.acknowledged.size, 'every event acknowledged by the proxy').to.equal(4000);
+      expect(proxy.resentAfterAck, 'events sent again after the proxy acknowledged them').to.deep.equal([]);
       await expectExactlyOnce(client, dataStreamName(namespace), 4000, transport.producerId);
     });
   });
@@ -101,11 +115,75 @@ describe('transport under faults (real OpenSearch)', function () {
   describe('gzip request bodies', () => {
     const { namespace } = useAuditNamespace(() => client);
 
-    it('delivers compressed batches exactly once', async () => {
-      const transport = new OpenSearchAuditTransport({ ...FAST, client, namespace, gzip: true, concurrency: 3 });
-      await finished(produce(transport, 1, 1500));
-      expect(transport.stats()).to.include({ delivered: 1500, retried: 0, deadLettered: 0 });
-      await expectExactlyOnce(client, dataStreamName(namespace), 1500, transport.producerId);
+    it('sends compressed batches (Content-Encoding: gzip), delivered exactly once', async () => {
+      const proxy = new FaultProxy(testOpenSearchUrl(), () => 'pass');
+      const transport = new OpenSearchAuditTransport({ ...FAST, node: await proxy.start(), namespace, gzip: true, concurrency: 3 });
+      try {
+        await finished(produce(transport, 1, 1500));
+        expect(transport.stats()).to.include({ delivered: 1500, retried: 0, deadLettered: 0 });
+        expect(proxy.requests.length).to.be.at.least(6);
+        expect(proxy.requests.map((r) => r.encoding), 'Content-Encoding of each bulk request').to.deep.equal(proxy.requests.map(() => 'gzip'));
+        const sentIds = proxy.requests.flatMap((r) => r.ids);
+        expect(new Set(sentIds).size).to.equal(1500);
+        await expectExactlyOnce(client, dataStreamName(namespace), 1500, transport.producerId);
+      } finally {
+        await proxy.stop();
+      }
+    });
+  });
+
+  describe('a 413 (request too large) through the proxy', () => {
+    const { namespace } = useAuditNamespace(() => client);
+
+    it('halves the batch until it fits; an event too large on its own is dead-lettered; the others are indexed once', async () => {
+      const maxBodyBytes = 16 * 1024;
+      const proxy = new FaultProxy(testOpenSearchUrl(), () => 'pass', maxBodyBytes);
+      const spoolDir = tempSpool();
+      const transport = new OpenSearchAuditTransport({ ...FAST, node: await proxy.start(), namespace, spoolDir });
+      const letters: DeadLetterRecord[] = [];
+      transport.on('deadLetter', (l: DeadLetterRecord) => letters.push(l));
+      transport.on('warn', () => undefined);
+      try {
+        const logger = winston.createLogger({ transports: [transport] });
+        for (let n = 1; n <= 300; n++) logger.info('audit', { audit: event(n), ...(n === 100 ? { attachment: 'x'.repeat(20_000) } : {}) });
+        await finished(logger);
+        expect(transport.stats()).to.include({ accepted: 300, delivered: 299, deadLettered: 1 });
+        const tooLarge = proxy.requests.filter((r) => r.fault === '413');
+        expect(tooLarge.length, 'requests answered 413').to.be.at.least(2);
+        expect(tooLarge.at(-1)!.ids, 'the last 413: the large event alone').to.have.length(1);
+        expect(proxy.requests.filter((r) => r.fault === 'pass').every((r) => r.bytes <= maxBodyBytes), 'indexed batches fit').to.equal(true);
+        // Each 413 after the first carried at most half the bytes of a previous one, until the large event went alone.
+        expect(tooLarge[1]!.bytes).to.be.at.most(tooLarge[0]!.bytes / 2);
+        expect(letters.map((l) => [l.status, (l.document as { event: { sequence: number } }).event.sequence])).to.deep.equal([[413, 100]]);
+        expect(readFileSync(join(spoolDir, 'dead-letter.ndjson'), 'utf8').trim().split('\n')).to.have.length(1);
+        const report = await deliveryReport(client, dataStreamName(namespace), 300, transport.producerId);
+        expect(report).to.deep.equal({ count: 299, distinctIds: 299, missingSequences: [100], repeatedSequences: [] });
+      } finally {
+        await proxy.stop();
+      }
+    });
+  });
+
+  describe('a whole request answered 401, then 403', () => {
+    const { namespace } = useAuditNamespace(() => client);
+
+    it('retries it (a configuration problem fixed while the events wait), reports why, and delivers once', async () => {
+      const proxy = new FaultProxy(testOpenSearchUrl(), (n) => (n === 0 ? '401' : n === 1 ? '403' : 'pass'));
+      const transport = new OpenSearchAuditTransport({ ...FAST, node: await proxy.start(), namespace });
+      const warnings: TransportWarning[] = [];
+      transport.on('warn', (w: TransportWarning) => warnings.push(w));
+      try {
+        await finished(produce(transport, 1, 600));
+        expect(transport.stats()).to.include({ accepted: 600, delivered: 600, deadLettered: 0, dropped: 0 });
+        expect(proxy.counts).to.include({ 401: 1, 403: 1 });
+        expect(transport.stats().retried, 'the refused requests retried').to.be.at.least(2);
+        const retries = warnings.filter((w) => w.kind === 'retry').map((w) => w.message);
+        expect(retries.some((m) => m.includes('(401:')), 'the 401 reported').to.equal(true);
+        expect(retries.some((m) => m.includes('(403:')), 'the 403 reported').to.equal(true);
+        await expectExactlyOnce(client, dataStreamName(namespace), 600, transport.producerId);
+      } finally {
+        await proxy.stop();
+      }
     });
   });
 
@@ -204,10 +282,9 @@ describe('transport under faults (real OpenSearch)', function () {
       const warnings: TransportWarning[] = [];
       const online = new OpenSearchAuditTransport({ ...FAST, client, namespace, spoolDir });
       online.on('warn', (w: TransportWarning) => warnings.push(w));
-      await sleep(0);
-      const corrupt = warnings.filter((w) => w.kind === 'corrupt');
-      expect(corrupt, 'each damaged segment reported').to.have.length(2);
       await online.flush();
+      const corrupt = warnings.filter((w) => w.kind === 'corrupt');
+      expect(corrupt, 'each damaged segment reported once').to.have.length(2);
       expect(online.stats().corruptBytes).to.be.greaterThan(0);
       expect(await online.close()).to.equal(0);
       const report = await deliveryReport(client, dataStreamName(namespace), 3000, online.producerId);
@@ -237,30 +314,45 @@ describe('transport under faults (real OpenSearch)', function () {
     });
 
     it('rides out two outages with the spool and delivers every event once', async function () {
-      this.timeout(300_000);
+      this.timeout(900_000);
       const transport = new OpenSearchAuditTransport({ ...FAST, node: `http://127.0.0.1:${port}`, namespace, spoolDir: tempSpool(), memoryCapBytes: 256 * 1024, segmentBytes: 128 * 1024 });
-      transport.on('warn', () => undefined);
+      const warnings: TransportWarning[] = [];
+      transport.on('warn', (w: TransportWarning) => warnings.push(w));
       const logger = winston.createLogger({ transports: [transport] });
+      const stats = () => transport.stats();
       let n = 0;
-      const stream = async (ms: number) => {
-        const end = Date.now() + ms;
-        while (Date.now() < end) {
-          for (let i = 0; i < 50; i++) logger.info('audit', { audit: event(++n) });
-          await sleep(25);
+      let done = false;
+      // Events keep coming while the node is up and while it is down; paused while it restarts (which may take a minute).
+      let paused = false;
+      const stream = (async () => {
+        while (!done) {
+          if (!paused) for (let i = 0; i < 20; i++) logger.info('audit', { audit: event(++n) });
+          await sleep(50);
         }
-      };
-      for (let outage = 0; outage < 2; outage++) {
-        await stream(1500);
-        const streaming = stream(4000);
+      })();
+      for (let outage = 1; outage <= 2; outage++) {
+        const deliveredBefore = stats().delivered;
+        await until(() => stats().delivered >= deliveredBefore + 1000, `delivery with the node up (before outage ${outage})`);
         await stopNode('faults');
-        await streaming;
-        expect(transport.stats().spooledBytes, 'events spooled while the node is away').to.be.greaterThan(0);
+        const down = { warnings: warnings.length, accepted: stats().accepted };
+        await until(() => warnings.slice(down.warnings).some((w) => w.kind === 'retry' && w.message.includes('(network:')), `a retry while the node is down (outage ${outage})`);
+        const deliveredWhileDown = stats().delivered;
+        // Well past the memory cap: these go to the spool on disk.
+        await until(() => stats().accepted >= down.accepted + 1000, `events taken while the node is down (outage ${outage})`);
+        expect(stats().delivered, `nothing delivered while the node is down (outage ${outage})`).to.equal(deliveredWhileDown);
+        expect(stats().memoryBytes, 'records under the cap, plus the request bodies copied from them').to.be.at.most(2 * 256 * 1024);
+        paused = true;
         await startNode({ name: 'faults', port, log: () => undefined });
+        paused = false;
       }
-      await stream(1000);
+      const deliveredAfter = stats().delivered;
+      await until(() => stats().delivered >= deliveredAfter + 1000, 'delivery after the last outage');
+      done = true;
+      await stream;
+      await until(() => stats().delivered === n, 'the backlog delivered', 600_000);
       await finished(logger);
-      expect(transport.stats()).to.include({ accepted: n, delivered: n, dropped: 0, deadLettered: 0, queued: 0 });
-      expect(transport.stats().memoryBytes).to.equal(0);
+      expect(stats()).to.include({ accepted: n, delivered: n, dropped: 0, deadLettered: 0, queued: 0 });
+      expect(stats().memoryBytes).to.equal(0);
       await expectExactlyOnce(faultsClient, dataStreamName(namespace), n, transport.producerId);
     });
   });

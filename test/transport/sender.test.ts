@@ -16,7 +16,7 @@ const unavailable = { status: 503, error: { type: 'unavailable_shards_exception'
 const conflict = { status: 409, error: { type: 'version_conflict_engine_exception', reason: 'document already exists' } };
 
 /** A queue and a sender in front of a stand-in `_bulk`, with everything the sender reports. */
-async function senderAgainst(itemPlan: ItemPlan, requestPlan?: RequestPlan, overrides: AuditTransportOptions = {}) {
+async function senderAgainst(itemPlan: ItemPlan, requestPlan?: RequestPlan, overrides: AuditTransportOptions = {}, onRetry: () => void = () => undefined) {
   const standIn = new BulkStandIn(itemPlan, requestPlan);
   const url = await standIn.start();
   const options = resolveTransportOptions({ node: url, batchSize: 100, flushIntervalMs: 20, retryBaseDelayMs: 10, retryMaxDelayMs: 20, ...overrides });
@@ -27,8 +27,11 @@ async function senderAgainst(itemPlan: ItemPlan, requestPlan?: RequestPlan, over
       reported.delivered += count;
       reported.replays += replays;
     },
-    retrying: (count) => (reported.retried += count),
-    refused: (records, status, reason) => reported.refused.push({ ids: records.map((r) => r.eventId), status, reason }),
+    retrying: (count) => {
+      reported.retried += count;
+      onRetry();
+    },
+    refused: (records, status, reason) => Promise.resolve(reported.refused.push({ ids: records.map((r) => r.eventId), status, reason }) > 0),
     freed: () => undefined,
     failed: (error) => reported.failed.push(error),
   });
@@ -102,6 +105,27 @@ describe('the sender against a stand-in _bulk (no OpenSearch needed)', () => {
         expect(standIn.requests).to.deep.equal([['e-1', 'e-2'], ['e-1', 'e-2']]);
         expect(reported).to.deep.include({ delivered: 2, retried: 2, refused: [] });
       } finally {
+        await stop();
+      }
+    });
+  });
+
+  describe('the clock', () => {
+    it('set back an hour after a failure: the retry still comes after its delay, not an hour later', async () => {
+      const realNow = Date.now;
+      let requests = 0;
+      const hourBack = () => (Date.now = () => realNow() - 3_600_000);
+      const { standIn, reported, deliver, stop } = await senderAgainst(() => created, () => (requests++ === 0 ? 503 : undefined), {}, hourBack);
+      try {
+        let timer: NodeJS.Timeout | undefined;
+        const stuck = new Promise((_, reject) => (timer = setTimeout(() => reject(new Error('delivery still paused after 3 s')), 3000)));
+        await Promise.race([deliver(['e-1']), stuck]);
+        clearTimeout(timer);
+        expect(Date.now() < realNow() - 3_000_000, 'the clock was set back').to.equal(true);
+        expect(standIn.requests).to.deep.equal([['e-1'], ['e-1']]);
+        expect(reported).to.include({ delivered: 1, retried: 1 });
+      } finally {
+        Date.now = realNow;
         await stop();
       }
     });

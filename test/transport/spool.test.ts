@@ -10,7 +10,7 @@ import { decodeRecords, encodeHeader } from '../../src/transport/record-codec.js
 import { bulkChunkEncoder } from '../../src/transport/bulk-line.js';
 import { toEcsDocument } from '../../src/model/ecs-document.js';
 import { validateEvent } from '../../src/model/event.js';
-import { backoffDelay } from '../../src/transport/bulk.js';
+import { backoffCeiling, backoffDelay } from '../../src/transport/bulk.js';
 import { OpenSearchAuditTransport, type DropNotice, type TransportWarning } from '../../src/transport/audit-transport.js';
 
 /** Nothing listens on port 9: every request fails, so events stay queued. */
@@ -90,11 +90,22 @@ describe('transport spool and overflow (no OpenSearch needed)', () => {
   });
 
   describe('backoff', () => {
-    it('grows exponentially with jitter and stays under the cap', () => {
-      for (let attempt = 1; attempt < 40; attempt++) {
-        const delay = backoffDelay(attempt, 100, 5000);
-        expect(delay).to.be.at.least(50).and.at.most(Math.min(5000, 100 * 2 ** (attempt - 1)));
+    const samples = (attempt: number) => Array.from({ length: 2000 }, () => backoffDelay(attempt, 100, 5000));
+
+    it('full jitter: each delay is drawn from [0, ceiling), down to near zero', () => {
+      for (let attempt = 1; attempt <= 8; attempt++) {
+        const ceiling = backoffCeiling(attempt, 100, 5000);
+        const delays = samples(attempt);
+        expect(Math.min(...delays), `attempt ${attempt}: no floor`).to.be.below(ceiling * 0.05);
+        expect(Math.max(...delays), `attempt ${attempt}: up to the ceiling`).to.be.within(ceiling * 0.95, ceiling);
+        const below = delays.filter((d) => d < ceiling / 2).length;
+        expect(below, `attempt ${attempt}: uniform, half below the middle`).to.be.within(800, 1200);
       }
+    });
+
+    it('the ceiling doubles each attempt from the base, up to the cap', () => {
+      expect(Array.from({ length: 8 }, (_, i) => backoffCeiling(i + 1, 100, 5000))).to.deep.equal([100, 200, 400, 800, 1600, 3200, 5000, 5000]);
+      expect(backoffCeiling(1000, 100, 5000)).to.equal(5000);
     });
   });
 
@@ -106,7 +117,7 @@ describe('transport spool and overflow (no OpenSearch needed)', () => {
     it('a spool directory is owned by one transport at a time', async () => {
       const spoolDir = tempDir();
       const first = new OpenSearchAuditTransport({ node: OFFLINE, spoolDir });
-      expect(() => new OpenSearchAuditTransport({ node: OFFLINE, spoolDir })).to.throw(ConfigurationError, /in use by process/).with.property('option', 'spoolDir');
+      expect(() => new OpenSearchAuditTransport({ node: OFFLINE, spoolDir })).to.throw(ConfigurationError, /in use by another transport of this process/).with.property('option', 'spoolDir');
       await first.close(0);
       const again = new OpenSearchAuditTransport({ node: OFFLINE, spoolDir });
       expect(again.producerId, 'the producer id is kept in the spool').to.equal(first.producerId);
@@ -201,6 +212,26 @@ describe('transport spool and overflow (no OpenSearch needed)', () => {
       expect(await transport.close(0)).to.equal(500);
     });
 
+    it('a full spool: past maxSpoolBytes new events are dropped, counted and reported', async () => {
+      const maxSpoolBytes = 64 * 1024;
+      const transport = new OpenSearchAuditTransport({ node: OFFLINE, spoolDir: tempDir(), memoryCapBytes: 256 * 1024, maxSpoolBytes, retryBaseDelayMs: 1000 });
+      const drops: DropNotice[] = [];
+      transport.on('dropped', (d: DropNotice) => drops.push(d));
+      const warnings: TransportWarning[] = [];
+      transport.on('warn', (w: TransportWarning) => warnings.push(w));
+      const logger = winston.createLogger({ transports: [transport] });
+      for (let n = 1; n <= 300; n++) logger.info('audit', { audit: event(n) });
+      await new Promise((resolve) => setImmediate(resolve));
+      const stats = transport.stats();
+      expect(stats.accepted + stats.dropped).to.equal(300);
+      expect(stats.accepted).to.be.greaterThan(0);
+      expect(stats.spooledBytes).to.be.within(maxSpoolBytes - 2048, maxSpoolBytes);
+      expect(drops).to.have.length(stats.dropped);
+      expect(drops.every((d) => d.reason === 'spool-full' && d.count === 1)).to.equal(true);
+      expect(warnings.filter((w) => w.kind === 'dropped' && /spool full \(maxSpoolBytes 65536\)/.test(w.message))).to.have.length(stats.dropped);
+      expect(await transport.close(0)).to.equal(stats.accepted);
+    });
+
     it('block: waitForCapacity waits while memory is full', async () => {
       const transport = new OpenSearchAuditTransport({ node: OFFLINE, memoryCapBytes: 64 * 1024, overflow: 'block', retryBaseDelayMs: 1000 });
       transport.on('warn', () => undefined);
@@ -217,6 +248,21 @@ describe('transport spool and overflow (no OpenSearch needed)', () => {
       await transport.close(0);
       await waiting;
       expect(waited, 'close releases the waiters').to.equal(true);
+    });
+  });
+
+  describe('shutdown', () => {
+    it('closing with events undelivered reports how many and where they are', async () => {
+      for (const spoolDir of [tempDir(), undefined]) {
+        const transport = new OpenSearchAuditTransport({ node: OFFLINE, retryBaseDelayMs: 1000, ...(spoolDir ? { spoolDir } : {}) });
+        const warnings: TransportWarning[] = [];
+        transport.on('warn', (w: TransportWarning) => warnings.push(w));
+        const logger = winston.createLogger({ transports: [transport] });
+        for (let n = 1; n <= 5; n++) logger.info('audit', { audit: event(n) });
+        expect(await transport.close(50)).to.equal(5);
+        const where = spoolDir ? `they stay in ${spoolDir} and are sent on the next start` : 'they are lost (no spoolDir)';
+        expect(warnings.filter((w) => w.kind === 'shutdown').map((w) => w.message)).to.deep.equal([`closed after 50 ms with 5 events undelivered: ${where}`]);
+      }
     });
   });
 });

@@ -1,0 +1,89 @@
+// Opening a spool directory: its lock, producer id and sequence, and the segments left by the previous run (listed, not read).
+import { existsSync, mkdirSync, openSync, readdirSync, readFileSync, readSync, closeSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { ConfigurationError } from '../model/errors.js';
+import { lastRecordIn } from './record-codec.js';
+import { newProducerId } from './options.js';
+import { releaseSpoolLock, takeSpoolLock } from './spool-lock.js';
+
+const SEGMENT = /^segment-(\d{12})\.spool$/;
+export const segmentName = (id: number) => `segment-${String(id).padStart(12, '0')}.spool`;
+
+/** A segment found on disk at start: read back only when the sender reaches it. */
+export interface RecoveredSegment {
+  id: number;
+  bytes: number;
+}
+
+/** What opening a spool directory found. */
+export interface OpenedSpool {
+  producerId: string;
+  lastSequence: number;
+  /** The sequence file, open for positional writes. */
+  seqFd: number;
+  recovered: RecoveredSegment[];
+  /** The id the next segment is written to. */
+  nextSegment: number;
+}
+
+/** The tail read to find the last record of a segment; doubled while no whole record is in it. */
+const TAIL_BYTES = 64 * 1024;
+
+/** The sequence of the last valid record of a segment, reading only as much of its end as needed. */
+function lastSequenceIn(path: string, size: number): number {
+  const fd = openSync(path, 'r');
+  try {
+    for (let window = Math.min(size, TAIL_BYTES); ; window = Math.min(size, window * 2)) {
+      const tail = Buffer.allocUnsafe(window);
+      const read = readSync(fd, tail, 0, window, size - window);
+      const last = lastRecordIn(tail.subarray(0, read));
+      if (last || window === size) return last?.sequence ?? 0;
+    }
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** Takes the lock of `dir` (creating it), reads its producer id and sequence, and lists its segments. */
+export function openSpoolDir(dir: string, producerId: string | undefined): OpenedSpool {
+  try {
+    mkdirSync(dir, { recursive: true });
+  } catch (error) {
+    throw new ConfigurationError('spoolDir', `cannot be created (${(error as Error).message}): give a writable directory`);
+  }
+  const lock = join(dir, 'lock');
+  takeSpoolLock(lock);
+  try {
+    const producerFile = join(dir, 'producer.json');
+    const stored = existsSync(producerFile) ? (JSON.parse(readFileSync(producerFile, 'utf8')) as { producerId?: string }).producerId : undefined;
+    const producer = producerId ?? stored ?? newProducerId();
+    if (producer !== stored) writeFileSync(producerFile, JSON.stringify({ producerId: producer }) + '\n');
+    const seqFile = join(dir, 'sequence');
+    // A new producer id starts its own sequence.
+    const storedSeq = producer === stored && existsSync(seqFile) ? readFileSync(seqFile) : Buffer.alloc(0);
+    let lastSequence = storedSeq.length >= 8 ? Number(storedSeq.readBigUInt64BE(0)) : 0;
+    if (!existsSync(seqFile)) writeFileSync(seqFile, Buffer.alloc(8));
+    // r+, not a: Linux appends positional writes to a file opened for appending.
+    const seqFd = openSync(seqFile, 'r+');
+    const recovered: RecoveredSegment[] = [];
+    let maxId = 0;
+    for (const name of readdirSync(dir).sort()) {
+      const match = SEGMENT.exec(name);
+      if (!match) continue;
+      const id = Number(match[1]);
+      maxId = Math.max(maxId, id);
+      const bytes = statSync(join(dir, name)).size;
+      if (bytes === 0) unlinkSync(join(dir, name));
+      else recovered.push({ id, bytes });
+    }
+    const last = recovered.at(-1);
+    if (last && producer === stored) {
+      // The sequence file is written just after the segment: the last record's header may be one write ahead of it.
+      lastSequence = Math.max(lastSequence, lastSequenceIn(join(dir, segmentName(last.id)), last.bytes));
+    }
+    return { producerId: producer, lastSequence, seqFd, recovered, nextSegment: maxId + 1 };
+  } catch (error) {
+    releaseSpoolLock(lock);
+    throw error;
+  }
+}

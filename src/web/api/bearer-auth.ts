@@ -25,8 +25,9 @@ export const API_ERRORS = {
 } as const;
 export type ApiErrorCode = keyof typeof API_ERRORS;
 
-/** Answers `{ "error": { "code", "message", "details"? } }` with the code's status. */
+/** Answers `{ "error": { "code", "message", "details"? } }` with the code's status (the message is kept for the auditor hook). */
 export function sendApiError(res: Response, code: ApiErrorCode, message: string, details?: string[]): void {
+  res.locals.apiError = details?.length ? `${message}: ${details.join('; ')}` : message;
   res.status(API_ERRORS[code]).json({ error: { code, message, ...(details?.length ? { details } : {}) } });
 }
 

@@ -65,7 +65,7 @@ describe('API tokens', () => {
   describe('audit-trail tokens', () => {
     let dir: string;
     let lines: string[];
-    const ctx = (): CliContext => ({ env: { AUDIT_WEB_DATA_DIR: dir }, out: (l) => lines.push(l), err: (l) => lines.push(`ERR ${l}`), stdin: [], secrets: new Set() });
+    const ctx = (): CliContext => ({ env: { AUDIT_WEB_DATA_DIR: dir }, out: (l) => lines.push(l), err: (l) => lines.push(`ERR ${l}`), stdin: (async function* () {})(), secrets: new Set() });
     const run = (...args: string[]): Promise<number> => tokensCommand.run(args, ctx());
     beforeEach(() => {
       dir = mkdtempSync(join(tmpdir(), 'audit-tokens-'));

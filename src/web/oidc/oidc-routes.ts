@@ -98,7 +98,9 @@ export function oidcRoutes(options: OidcRouteOptions): Router {
         claims = { ...info, ...claims };
       }
     } catch (error) {
-      const reason = (error as Error).message;
+      // openid-client says what kind of check failed; its cause says which (e.g. the "aud" claim, the "state" parameter).
+      const cause = (error as { cause?: unknown }).cause;
+      const reason = [(error as Error).message, cause instanceof Error ? cause.message : undefined].filter(Boolean).join(': ');
       refuse(req, res, 401, `The identity provider's answer was refused (${reason}). Start again; if it lasts, tell an administrator.`, reason);
       return;
     }

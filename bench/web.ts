@@ -13,6 +13,7 @@ import { toEcsDocument } from '../src/model/ecs-document.js';
 import { listEvents, encodeCursor, type AuditFilter } from '../src/query/list.js';
 import { parsePageParams } from '../src/web/filter-params.js';
 import { startWebServer } from '../src/web/server.js';
+import { benchApi } from './api.js';
 
 const TOTAL = Number(process.env.BENCH_EVENTS ?? 1_000_000);
 const NAMESPACE = process.env.BENCH_NAMESPACE ?? 'bench_web';
@@ -141,6 +142,8 @@ async function main(): Promise<void> {
     const ratio = second ? (quantile(second.server, 0.95) / quantile(first.server, 0.95)).toFixed(2) : 'n/a (fewer than 1,000 pages)';
     console.log(`| ${name} | ${first.total} | ${ms(quantile(first.server, 0.5))} / ${ms(quantile(first.server, 0.95))} | ${ms(quantile(first.took, 0.5))} / ${ms(quantile(first.took, 0.95))} | ${second ? `${ms(quantile(second.server, 0.5))} / ${ms(quantile(second.server, 0.95))}` : 'n/a'} | ${second ? `${ms(quantile(second.took, 0.5))} / ${ms(quantile(second.took, 0.95))}` : 'n/a'} | ${ratio} |`);
   }
+
+  await benchApi(web, dataDir, TOTAL);
 
   console.log('\n| export (whole set) | rows | seconds | rows/s | MB | RSS before / peak / after (MB) |');
   console.log('| --- | ---: | ---: | ---: | ---: | --- |');

@@ -62,6 +62,7 @@ export function eventRoutes(options: EventRouteOptions): Router {
     const link = (key: 'after' | 'before', cursor: readonly [number, string] | undefined): string | null =>
       cursor ? `${req.baseUrl}/v1/events${filterSearch(parsed.params, { [key]: encodeCursor(cursor), ...sized })}` : null;
     (res.locals.auditTarget as ApiCallTarget).rows = result.rows.length;
+    res.setHeader('Server-Timing', `opensearch;dur=${result.took}`);
     res.json({
       events: result.rows.map((row) => redactDocument(row.document)),
       total: result.total,

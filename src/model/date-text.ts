@@ -1,4 +1,4 @@
-// The one conversion of date text to a Date: search terms, URL parameters and stored `@timestamp` values.
+// The one conversion of date text to a Date: search terms, URL parameters and stored `@timestamp` values (also epoch milliseconds).
 
 /** A date text this product does not accept; `problem` says why, in words for the person who typed it. */
 export class DateTextError extends Error {
@@ -34,6 +34,24 @@ export function parseDateText(value: string, options: DateTextOptions = {}): Dat
   if (Number.isNaN(date.getTime()) || new Date(Date.UTC(year, month - 1, day)).getUTCDate() !== day) {
     throw new DateTextError(`'${value}' is not a real date`);
   }
-  if (date.getTime() < EARLIEST || date.getTime() > LATEST) throw new DateTextError(`'${value}' is out of range (1970 to 2999)`);
+  inRange(date, value);
   return options.endOfDay && dateOnly ? new Date(date.getTime() + DAY_MS) : date;
+}
+
+function inRange(date: Date, value: unknown): Date {
+  if (date.getTime() < EARLIEST || date.getTime() > LATEST) throw new DateTextError(`'${String(value)}' is out of range (1970 to 2999)`);
+  return date;
+}
+
+/** Epoch milliseconds as OpenSearch's default date format reads them: digits as text (four digits alone are a year there, not read here). */
+const EPOCH_MILLIS = /^(?!\d{4}$)\d{1,15}$/;
+
+/**
+ * A stored `@timestamp`: what parseDateText reads, or epoch milliseconds (number or digit text, both valid for
+ * OpenSearch), between 1970 and 2999. Throws DateTextError otherwise.
+ */
+export function parseStoredDate(value: unknown): Date {
+  if (typeof value === 'number' && Number.isSafeInteger(value)) return inRange(new Date(value), value);
+  if (typeof value !== 'string') throw new DateTextError(`${JSON.stringify(value) ?? String(value)} is not a date`);
+  return EPOCH_MILLIS.test(value.trim()) ? inRange(new Date(Number(value.trim())), value) : parseDateText(value);
 }

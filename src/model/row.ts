@@ -1,6 +1,6 @@
 // The row: a stored ECS document read back into typed fields, the inverse of toEcsDocument beside it.
 import type { DiffEntry } from './event-types.js';
-import { parseDateText } from './date-text.js';
+import { parseStoredDate } from './date-text.js';
 import { isAction, isActorType, isOutcome, isResourceType, type Action, type ActorType, type Outcome, type ResourceType } from './vocabulary.js';
 
 /** Row fields whose stored value may be one this version cannot read. */
@@ -10,7 +10,7 @@ export type ReadableField = 'time' | 'action' | 'outcome' | 'resourceType' | 'ac
  * One audit event as read back from OpenSearch.
  *
  * A stored value this version cannot read (a vocabulary word it does not know, written by another version or by hand,
- * or a `@timestamp` that is not a date from 1970 to 2999) never makes reading fail: the typed field is then `undefined`
+ * or a `@timestamp` that is neither a date nor epoch milliseconds from 1970 to 2999) never makes reading fail: the typed field is then `undefined`
  * (`time`: the epoch, so the row still sorts and pages) and `unreadable` keeps the stored text, for display.
  */
 export interface AuditRow {
@@ -46,9 +46,8 @@ function storedText(value: unknown): string {
 }
 
 function timeOf(value: unknown): Date | undefined {
-  if (typeof value !== 'string') return undefined;
   try {
-    return parseDateText(value);
+    return parseStoredDate(value);
   } catch {
     return undefined;
   }

@@ -1,41 +1,56 @@
-// Sign-in (rate-limited, CSRF-checked, session regenerated) and sign-out.
+// Sign-in (limited per address and per account, CSRF-checked, session regenerated) and sign-out.
 import { Router, type Request, type RequestHandler, type Response } from 'express';
 import { rateLimit } from 'express-rate-limit';
 import type { UserStore } from './auth/users.js';
 import { SESSION_COOKIE } from './auth/session.js';
 
 export interface LoginLimit {
-  /** Window in ms. Default 15 minutes. */
+  /** Window in ms: a refusal ends with its window, so nobody is locked out for good. Default 15 minutes. */
   windowMs?: number;
   /** Failed sign-ins allowed per address and window. Default 10. */
   max?: number;
+  /** Failed sign-ins allowed per account (from any addresses) and window. Default 20. */
+  maxPerAccount?: number;
 }
+
+/** The user name a sign-in form names, as the users store spells it. */
+const accountOf = (req: Request): string => (typeof req.body?.username === 'string' ? req.body.username.trim().toLowerCase().slice(0, 64) : '');
 
 /** Only local paths are followed after sign-in (no open redirect). */
 export function safeNext(next: unknown): string {
   return typeof next === 'string' && /^\/(?![/\\])/.test(next) ? next : '/manage/audit';
 }
 
-/** Limits failed sign-ins per address; mounted before the CSRF check, so guessing with valid tokens is limited too. */
-export function loginLimiter(limit: LoginLimit = {}): RequestHandler {
-  return rateLimit({
-    windowMs: limit.windowMs ?? 15 * 60_000,
-    limit: limit.max ?? 10,
-    skipSuccessfulRequests: true,
-    standardHeaders: 'draft-8',
-    legacyHeaders: false,
-    handler: (req, res, _next, options) => {
-      const minutes = Math.ceil(options.windowMs / 60_000);
-      res.status(429).render('message', { title: 'Too many attempts', heading: 'Too many sign-in attempts', message: `Wait ${minutes} minute${minutes === 1 ? '' : 's'} and try again, or ask a site manager to reset your password (audit-trail users reset NAME).` });
-    },
-  });
-
+/**
+ * Limits failed sign-ins per address, then per account (fixed windows: a refusal lasts until its window ends, so an
+ * attacker can slow a user down but never lock them out for good). Mounted before the CSRF check, so guessing with
+ * valid tokens is limited too; a request refused per address does not count against the account.
+ */
+export function loginLimiter(limit: LoginLimit = {}): RequestHandler[] {
+  const windowMs = limit.windowMs ?? 15 * 60_000;
+  const minutes = Math.ceil(windowMs / 60_000);
+  const wait = `Wait ${minutes} minute${minutes === 1 ? '' : 's'} and try again, or ask a site manager to reset your password (audit-trail users reset NAME).`;
+  const common = { windowMs, skipSuccessfulRequests: true, standardHeaders: 'draft-8', legacyHeaders: false } as const;
+  return [
+    rateLimit({
+      ...common,
+      limit: limit.max ?? 10,
+      handler: (_req, res) => res.status(429).render('message', { title: 'Too many attempts', heading: 'Too many sign-in attempts', message: wait }),
+    }),
+    rateLimit({
+      ...common,
+      limit: limit.maxPerAccount ?? 20,
+      keyGenerator: (req) => `account:${accountOf(req)}`,
+      handler: (_req, res) => res.status(429).render('message', { title: 'Too many attempts', heading: 'Too many failed sign-ins for this account', message: wait }),
+    }),
+  ];
 }
 
-export function authRoutes(users: UserStore, csrfToken: (req: Request) => string): Router {
+/** `formToken` gives the sign-in form's CSRF token (stored nothing); the sign-out form carries the session's. */
+export function authRoutes(users: UserStore, formToken: (req: Request, res: Response) => string): Router {
   const router = Router();
   const render = (req: Request, res: Response, status: number, error?: string): void => {
-    res.status(status).render('login', { title: 'Sign in', csrf: csrfToken(req), next: safeNext(req.query.next ?? req.body?.next), error, username: req.body?.username ?? '' });
+    res.status(status).render('login', { title: 'Sign in', csrf: formToken(req, res), next: safeNext(req.query.next ?? req.body?.next), error, username: req.body?.username ?? '' });
   };
   router.get('/login', (req, res) => {
     if (req.session.user && users.get(req.session.user.username)) {
@@ -46,7 +61,7 @@ export function authRoutes(users: UserStore, csrfToken: (req: Request) => string
   });
 
   router.post('/login', async (req, res, next) => {
-    const username = typeof req.body?.username === 'string' ? req.body.username.trim().toLowerCase() : '';
+    const username = accountOf(req);
     const password = typeof req.body?.password === 'string' ? req.body.password : '';
     const user = username && password ? await users.verify(username, password) : undefined;
     if (!user) {
@@ -57,6 +72,7 @@ export function authRoutes(users: UserStore, csrfToken: (req: Request) => string
     req.session.regenerate((error) => {
       if (error) return next(error);
       req.session.user = user;
+      req.session.signedInAt = Date.now();
       req.session.save((saveError) => (saveError ? next(saveError) : res.redirect(303, target)));
     });
   });

@@ -1,9 +1,9 @@
-// Streams the current filter as CSV or NDJSON: no row cap, one batch in memory, formula injection neutralised.
+// Streams the current filter as CSV or NDJSON: no row cap, one batch in memory, formula injection neutralised, hidden characters shown.
 import type { Response } from 'express';
 import { shownText, type AuditRow } from '../model/row.js';
 import { FILTER_KEYS, ruleOf, valueOf, type AuditFilter } from '../query/filter-keys.js';
 import { formatQuery } from '../query/syntax.js';
-import { redactDocument } from './view-model.js';
+import { redactDocument, visibleJson, visibleText } from './view-model.js';
 
 export const EXPORT_FORMATS = ['csv', 'ndjson'] as const;
 export type ExportFormat = (typeof EXPORT_FORMATS)[number];
@@ -14,21 +14,30 @@ export const CSV_COLUMNS = [
   'outcome', 'reason', 'source_ip', 'user_agent', 'request_id', 'diff', 'details',
 ] as const;
 
-/** Cells starting with = + - @ (or tab / carriage return) get a leading `'` so spreadsheets never run them. */
+/** What a spreadsheet may split a CSV line on, whatever its locale: comma, semicolon, tab and line breaks. */
+const SEPARATORS = ',;\t\r\n';
+/** A formula sign (ASCII or full-width) at the start of the cell or after any separator, past spaces. */
+const FORMULA_START = new RegExp(`(^|[${SEPARATORS}])( *)([=+\\-@\\uFF1D\\uFF0B\\uFF0D\\uFF20])`, 'g');
+
+/**
+ * A `'` before every formula sign that starts the cell or follows a separator (a spreadsheet splitting on `;` or tab
+ * would start a cell there), and before a leading tab or carriage return, so no spreadsheet ever runs a cell.
+ */
 export function neutraliseFormula(cell: string): string {
-  return /^[=+\-@\t\r]/.test(cell) ? `'${cell}` : cell;
+  const signs = cell.replace(FORMULA_START, "$1$2'$3");
+  return /^[\t\r]/.test(signs) ? `'${signs}` : signs;
 }
 
-/** One CSV cell: neutralised, then quoted when needed (RFC 4180). */
+/** One CSV cell: hidden characters shown, formulas neutralised, then quoted when it holds a quote or any separator (RFC 4180). */
 export function csvCell(value: string): string {
-  const cell = neutraliseFormula(value);
-  return /[",\r\n]/.test(cell) ? `"${cell.replace(/"/g, '""')}"` : cell;
+  const cell = neutraliseFormula(visibleText(value));
+  return new RegExp(`["${SEPARATORS}]`).test(cell) ? `"${cell.replace(/"/g, '""')}"` : cell;
 }
 
 function csvRecord(row: AuditRow): string {
   const doc = redactDocument(row.document);
   const trail = (doc.audit_trail ?? {}) as Record<string, unknown>;
-  const json = (v: unknown): string => (v === undefined ? '' : JSON.stringify(v));
+  const json = (v: unknown): string => (v === undefined ? '' : visibleJson(v));
   const cells = [
     row.time.toISOString(), row.id, row.actor.id, row.actor.name ?? '', row.actor.email ?? '', shownText(row, 'action'), shownText(row, 'resourceType'),
     row.resource.id, row.resource.target ?? '', shownText(row, 'outcome'), row.reason ?? '', row.source.ip ?? '', row.source.userAgent ?? '',
@@ -71,7 +80,7 @@ export async function streamExport(res: Response, rows: AsyncGenerator<AuditRow>
   res.setHeader('Content-Type', format === 'csv' ? 'text/csv; charset=utf-8' : 'application/x-ndjson; charset=utf-8');
   res.setHeader('Content-Disposition', `attachment; filename="${fileName}"`);
   res.setHeader('Cache-Control', 'no-store');
-  const encode = format === 'csv' ? csvRecord : (row: AuditRow) => `${JSON.stringify(redactDocument(row.document))}\n`;
+  const encode = format === 'csv' ? csvRecord : (row: AuditRow) => `${visibleJson(redactDocument(row.document))}\n`;
   let chunk = format === 'csv' ? `${CSV_COLUMNS.join(',')}\r\n` : '';
   let count = 0;
   let closed = false;

@@ -3,7 +3,7 @@ import { FILTER_KEYS, type AuditFilter, type FilterKey } from '../query/filter-k
 import { decodeCursor, type Cursor } from '../query/list.js';
 import { QuerySyntaxError, addTerm, checkRange, combineFilters, parseQuery } from '../query/syntax.js';
 
-/** Time-range presets offered beside from/to; a preset sets `from`. */
+/** Time-range presets offered beside from/to; a preset sets `from` (to now) and is refused together with From or To. */
 export const RANGE_PRESETS = [
   { value: '1h', label: 'Last hour', ms: 3600_000 },
   { value: '24h', label: 'Last 24 hours', ms: 24 * 3600_000 },
@@ -56,7 +56,8 @@ export function parsePageParams(query: Query, options: { now: Date; defaultSize:
   for (const key of FILTER_KEYS) for (const value of paramValues(params, key)) term(key.label, key.name, value);
   if (params.range) {
     const preset = RANGE_PRESETS.find((p) => p.value === params.range);
-    if (preset) form.from = new Date(options.now.getTime() - preset.ms);
+    if (preset && (params.from || params.to)) errors.push(`Time range: '${preset.label}' cannot be combined with From or To: choose either the preset or the dates`);
+    else if (preset) form.from = new Date(options.now.getTime() - preset.ms);
     else errors.push(`Time range: unknown preset '${params.range}': use ${RANGE_PRESETS.map((p) => p.value).join(', ')}`);
   }
   let filter = form as AuditFilter;

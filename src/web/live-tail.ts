@@ -25,6 +25,8 @@ export interface LiveTailRouteOptions extends LiveTailOptions {
   now: () => Date;
   /** True while the server drains: open tails end. */
   stopping: () => boolean;
+  /** A session ends this long after sign-in (the session middleware's absolute lifetime); so does its tail. */
+  sessionAbsoluteMs: number;
 }
 
 /** Reasons an open tail ends, sent as the data of the last `end` event. */
@@ -38,9 +40,12 @@ const send = (res: Response, event: string, data: unknown): void => {
 };
 
 /** The session's user as the store has it now (undefined once the session has ended). */
-function currentUser(req: Request, users: UserStore): Promise<ReturnType<typeof userOfSession>> {
+function currentUser(req: Request, users: UserStore, absoluteMs: number): Promise<ReturnType<typeof userOfSession>> {
   return new Promise((resolve) => {
-    req.sessionStore.get(req.sessionID, (error, session) => resolve(error ? undefined : userOfSession(session, users)));
+    req.sessionStore.get(req.sessionID, (error, session) => {
+      const alive = !error && session && Date.now() - (session.signedInAt ?? 0) < absoluteMs;
+      resolve(alive ? userOfSession(session, users) : undefined);
+    });
   });
 }
 
@@ -84,7 +89,7 @@ export function liveTailRoutes(options: LiveTailRouteOptions): Router {
 
     const poll = async (): Promise<void> => {
       if (options.stopping()) return stop('server-stopping');
-      const user = await currentUser(req, options.users);
+      const user = await currentUser(req, options.users, options.sessionAbsoluteMs);
       if (!user) return stop('signed-out');
       if (!(AUDIT_ROLES as readonly string[]).includes(user.role)) return stop('not-allowed');
       try {

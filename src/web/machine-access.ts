@@ -4,6 +4,7 @@ import { Router } from 'express';
 import type Database from 'better-sqlite3';
 import type { Client } from '@opensearch-project/opensearch';
 import type { UserStore } from './auth/users.js';
+import { DEFAULT_SESSION_HOURS, type SessionLifetime } from './auth/session.js';
 import type { AuditorActionHook } from './auditor-action.js';
 import { apiRouter } from './api/api-router.js';
 import type { ApiRateLimit } from './api/bearer-auth.js';
@@ -39,6 +40,7 @@ interface Context extends MachineAccessOptions {
   index?: string;
   now?: () => Date;
   stopping?: () => boolean;
+  sessionLifetime?: SessionLifetime;
 }
 
 const VERSION = (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
@@ -61,6 +63,6 @@ export function machineAccess(options: Context): { api: Router; signIn: Router; 
   const liveTail =
     options.liveTail === false
       ? Router()
-      : liveTailRoutes({ client: options.client, users: options.users, now, stopping: options.stopping ?? (() => false), ...index, ...options.liveTail });
+      : liveTailRoutes({ client: options.client, users: options.users, now, stopping: options.stopping ?? (() => false), sessionAbsoluteMs: options.sessionLifetime?.absoluteMs ?? DEFAULT_SESSION_HOURS * 3600_000, ...index, ...options.liveTail });
   return { api, signIn, liveTail };
 }

@@ -35,7 +35,7 @@ export interface WebServer {
 export async function startWebServer(options: WebServerOptions = {}): Promise<WebServer> {
   const client = options.client ?? createOpenSearchClient(options.connection ?? connectionFromEnvironment(process.env));
   // Defaults from the environment only for what the caller left out (a bad variable that is overridden does not matter).
-  const fromEnv = options.port === undefined || options.host === undefined || options.secure === undefined || options.trustProxy === undefined ? webSettingsFromEnvironment() : undefined;
+  const fromEnv = options.port === undefined || options.host === undefined || options.secure === undefined || options.trustProxy === undefined || options.sessionLifetime === undefined ? webSettingsFromEnvironment() : undefined;
   const dir = options.dataDir ?? defaultDataDir();
   const db = options.sessionDb ?? openWebDatabase(dir);
   const users = options.users ?? new UserStore(db);
@@ -49,6 +49,7 @@ export async function startWebServer(options: WebServerOptions = {}): Promise<We
     secure: options.secure ?? fromEnv!.secure,
     trustProxy: options.trustProxy ?? fromEnv!.trustProxy,
     stopping: () => stopping,
+    sessionLifetime: options.sessionLifetime ?? (fromEnv!.sessionHours ? { absoluteMs: fromEnv!.sessionHours * 3600_000 } : {}),
   });
   const port = options.port ?? fromEnv!.port;
   const host = options.host ?? fromEnv!.host;

@@ -27,6 +27,7 @@ export const WEB_ENV = {
   oidcNameClaim: 'AUDIT_WEB_OIDC_NAME_CLAIM',
   oidcScopes: 'AUDIT_WEB_OIDC_SCOPES',
   oidcLabel: 'AUDIT_WEB_OIDC_LABEL',
+  sessionHours: 'AUDIT_WEB_SESSION_HOURS',
 } as const;
 
 export interface WebSettings {
@@ -50,6 +51,8 @@ export interface WebSettings {
   apiRateLimit?: number;
   /** Single sign-on with OpenID Connect, when AUDIT_WEB_OIDC_ISSUER is set. Default: off (local users only). */
   oidc?: OidcSettings;
+  /** A session ends this many hours after sign-in, however much it is used. Default 12 (`DEFAULT_SESSION_HOURS`). */
+  sessionHours?: number;
 }
 
 export const WEB_DEFAULTS = { port: 3000, host: '127.0.0.1', secure: false, trustProxy: false } as const;
@@ -156,5 +159,11 @@ export function webSettingsFromEnvironment(env: NodeJS.ProcessEnv = process.env)
   }
   const oidc = oidcFromEnvironment(env);
   if (oidc) settings.oidc = oidc;
+  const hours = env[WEB_ENV.sessionHours];
+  if (hours) {
+    const n = Number(hours);
+    if (!(n > 0)) throw new ConfigurationError(WEB_ENV.sessionHours, `must be a positive number of hours, not "${hours}"`);
+    settings.sessionHours = n;
+  }
   return settings;
 }

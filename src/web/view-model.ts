@@ -1,4 +1,4 @@
-// Turns query rows into what the templates show: times local + exact UTC, readable diffs, secrets hidden.
+// Turns query rows into what the templates show: times local + exact UTC, readable diffs, secrets hidden, hidden characters shown.
 import { shownText, type AuditRow } from '../model/row.js';
 
 export interface DiffLine {
@@ -27,7 +27,26 @@ export interface RowView {
   json: string;
 }
 
-const show = (value: unknown): string => (value === undefined ? '' : typeof value === 'string' ? value : JSON.stringify(value));
+/**
+ * Characters that change how a line reads without being seen: C0 controls but tab and line breaks (which HTML shows as
+ * spaces and CSV quotes), DEL and C1 controls, the Arabic letter mark, zero-width characters, directional marks,
+ * embeddings, overrides and isolates, line and paragraph separators, invisible operators and the byte order mark.
+ */
+const HIDDEN_CHARACTERS = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F\u061C\u180E\u200B-\u200F\u2028-\u202E\u2060-\u206F\uFEFF]/g;
+
+const codePoint = (char: string): string => char.codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0');
+
+/** The text with each hidden or bidirectional character written as its code point, `<U+202E>`, so it shows and cannot reorder the line. */
+export function visibleText(text: string): string {
+  return text.replace(HIDDEN_CHARACTERS, (char) => `<U+${codePoint(char)}>`);
+}
+
+/** JSON text with the same characters as `\u202e` escapes: the value is unchanged for a parser, and the line cannot be reordered. */
+export function visibleJson(value: unknown, indent?: number): string {
+  return (JSON.stringify(value, null, indent) ?? '').replace(HIDDEN_CHARACTERS, (char) => `\\u${codePoint(char).toLowerCase()}`);
+}
+
+const show = (value: unknown): string => visibleText(value === undefined ? '' : typeof value === 'string' ? value : JSON.stringify(value));
 
 /** `2026-11-24 10:15:30.123 UTC` */
 export function exactUtc(time: Date): string {
@@ -47,29 +66,34 @@ export function redactDocument(document: Record<string, unknown>): Record<string
 /** The diff as field | old | new lines; secret fields never carry their values. */
 export function diffLines(row: AuditRow): DiffLine[] {
   return Object.entries(row.diff ?? {}).map(([field, entry]) =>
-    entry?.secret === true ? { field, secret: true, old: '', new: '' } : { field, secret: false, old: show(entry?.old), new: show(entry?.new) },
+    entry?.secret === true ? { field: visibleText(field), secret: true, old: '', new: '' } : { field: visibleText(field), secret: false, old: show(entry?.old), new: show(entry?.new) },
   );
 }
 
-/** One row for the templates (everything escaped by Handlebars when rendered). */
-export function rowView(row: AuditRow, timeZone?: string): RowView {
+/** Time fields of a row: local and exact UTC, or the stored text when the `@timestamp` could not be read. */
+function timeView(row: AuditRow, timeZone?: string): Pick<RowView, 'iso' | 'utc' | 'local'> {
+  const stored = row.unreadable?.time;
+  if (stored !== undefined) return { iso: '', utc: 'The stored @timestamp is not a date this version reads', local: `unreadable: ${visibleText(stored)}` };
   const local = new Intl.DateTimeFormat('en-GB', { dateStyle: 'medium', timeStyle: 'medium', ...(timeZone ? { timeZone } : {}) }).format(row.time);
+  return { iso: row.time.toISOString(), utc: exactUtc(row.time), local };
+}
+
+/** One row for the templates: every stored text through visibleText (and escaped by Handlebars when rendered). */
+export function rowView(row: AuditRow, timeZone?: string): RowView {
   return {
-    id: row.id,
-    iso: row.time.toISOString(),
-    utc: exactUtc(row.time),
-    local,
-    user: row.actor.name ?? row.actor.id,
-    userTitle: [row.actor.id, row.actor.email].filter(Boolean).join(' · '),
-    action: shownText(row, 'action'),
-    resourceType: shownText(row, 'resourceType'),
-    resourceId: row.resource.id,
-    target: row.resource.target ?? '',
-    outcome: shownText(row, 'outcome'),
+    id: visibleText(row.id),
+    ...timeView(row, timeZone),
+    user: visibleText(row.actor.name ?? row.actor.id),
+    userTitle: visibleText([row.actor.id, row.actor.email].filter(Boolean).join(' · ')),
+    action: visibleText(shownText(row, 'action')),
+    resourceType: visibleText(shownText(row, 'resourceType')),
+    resourceId: visibleText(row.resource.id),
+    target: visibleText(row.resource.target ?? ''),
+    outcome: visibleText(shownText(row, 'outcome')),
     failed: row.outcome === 'failure',
-    reason: row.reason ?? '',
-    ip: row.source.ip ?? '',
+    reason: visibleText(row.reason ?? ''),
+    ip: visibleText(row.source.ip ?? ''),
     diff: diffLines(row),
-    json: JSON.stringify(redactDocument(row.document), null, 2),
+    json: visibleJson(redactDocument(row.document), 2),
   };
 }

@@ -1,4 +1,4 @@
-// The web view's Express app: helmet, health check, SQLite sessions, CSRF, sign-in, Manage > Audit, and error pages (503 when OpenSearch is down).
+// The web view's Express app: helmet, no caching, health check, SQLite sessions, CSRF, sign-in, Manage > Audit, and error pages (503 when OpenSearch is down).
 import express, { type ErrorRequestHandler, type Express } from 'express';
 import { engine } from 'express-handlebars';
 import helmet from 'helmet';
@@ -7,7 +7,8 @@ import { fileURLToPath } from 'node:url';
 import type Database from 'better-sqlite3';
 import type { Client } from '@opensearch-project/opensearch';
 import type { UserStore } from './auth/users.js';
-import { sessionMiddleware } from './auth/session.js';
+import { sessionMiddleware, type SessionLifetime } from './auth/session.js';
+import { loginCsrf } from './auth/login-csrf.js';
 import { ConfigurationError } from '../model/errors.js';
 import { authRoutes, loginLimiter, type LoginLimit } from './auth-routes.js';
 import { auditRoutes } from './audit-routes.js';
@@ -33,8 +34,10 @@ export interface WebAppOptions extends MachineAccessOptions {
   trustProxy?: TrustProxy;
   /** True while the server drains before exiting: `/healthz` answers 503. Default: never. */
   stopping?: () => boolean;
-  /** Failed sign-ins allowed per address. Default 10 per 15 minutes. */
+  /** Failed sign-ins allowed per address and per account. Default 10 and 20 per 15 minutes. */
   loginLimit?: LoginLimit;
+  /** Idle and absolute lifetime of a session. Default 8 and 12 hours. */
+  sessionLifetime?: SessionLifetime;
   /** Rows per page. Default 50. */
   pageSize?: number;
   /** IANA time zone of the server-rendered times (the browser shows its own when JavaScript runs). Default: the server's. */
@@ -70,7 +73,12 @@ export function createWebApp(options: WebAppOptions): Express {
   const machine = machineAccess(options);
   app.use('/api', machine.api);
   app.use(express.urlencoded({ extended: false, limit: '10kb' }));
-  app.use(sessionMiddleware({ db: options.sessionDb, secret: secrets, secure: options.secure ?? false }));
+  app.use((_req, res, next) => {
+    // Audit data must not outlive the sign-out in the browser's cache: no dynamic answer is stored.
+    res.setHeader('Cache-Control', 'no-store');
+    next();
+  });
+  app.use(sessionMiddleware({ db: options.sessionDb, secret: secrets, secure: options.secure ?? false, ...(options.sessionLifetime ? { lifetime: options.sessionLifetime } : {}) }));
   const { csrfSynchronisedProtection, generateToken } = csrfSync({ getTokenFromRequest: (req) => (req.body as Record<string, string> | undefined)?._csrf });
   const csrfToken = (req: express.Request): string => generateToken(req);
   app.use((req, res, next) => {
@@ -80,10 +88,12 @@ export function createWebApp(options: WebAppOptions): Express {
     next();
   });
   app.use(machine.signIn);
-  app.post('/login', loginLimiter(options.loginLimit));
-  app.use(csrfSynchronisedProtection);
+  // The sign-in form is checked without a session (none is stored before sign-in); every other form by the session's token.
+  const loginForm = loginCsrf(secrets[0]!, options.secure ?? false);
+  app.post('/login', ...loginLimiter(options.loginLimit), loginForm.check);
+  app.use((req, res, next) => (req.method === 'POST' && req.path === '/login' ? next() : csrfSynchronisedProtection(req, res, next)));
   app.get('/', (_req, res) => res.redirect(303, '/manage/audit'));
-  app.use(authRoutes(options.users, csrfToken));
+  app.use(authRoutes(options.users, loginForm.token));
   app.use(machine.liveTail);
   app.use(auditRoutes({ client: options.client, users: options.users, pageSize, now: options.now ?? (() => new Date()), csrfToken, ...(options.index ? { index: options.index } : {}), ...(options.timeZone ? { timeZone: options.timeZone } : {}) }));
   app.use((req, res) => {

@@ -5,6 +5,8 @@ import { Client } from '@opensearch-project/opensearch';
 export const TEST_NODE_NAME = 'test';
 /** Environment variable holding the test cluster's URL: set by the global fixture, or by hand to use another test cluster. */
 export const TEST_CLUSTER_ENV = 'AUDIT_TRAIL_TEST_CLUSTER';
+/** Set by the global fixture when the test cluster is the suite's own launcher node (not one given by hand). */
+export const OWN_TEST_NODE_ENV = 'AUDIT_TRAIL_OWN_TEST_NODE';
 
 /** URL of the test cluster, set by the mocha global fixture (test/fixtures/global.ts). */
 export function testOpenSearchUrl(): string {

@@ -81,6 +81,35 @@ describe('row: toRow reads back what toEcsDocument wrote', () => {
       expect(['action', 'outcome', 'resourceType', 'actorType'].map((f) => shownText(row, f as 'action'))).to.deep.equal(['teleport', '42', 'planet', 'robot']);
     });
 
+    describe('@timestamp in every form OpenSearch accepts that this version reads, and the others marked', () => {
+      const cases: [string, unknown, string | undefined][] = [
+        ['ISO date-time', '2023-11-14T22:13:20.000Z', '2023-11-14T22:13:20.000Z'],
+        ['ISO with an offset', '2023-11-14T23:13:20+01:00', '2023-11-14T22:13:20.000Z'],
+        ['a bare day', '2023-11-14', '2023-11-14T00:00:00.000Z'],
+        ['epoch milliseconds as text', '1700000000000', '2023-11-14T22:13:20.000Z'],
+        ['epoch milliseconds as a number', 1_700_000_000_000, '2023-11-14T22:13:20.000Z'],
+        ['epoch zero', 0, '1970-01-01T00:00:00.000Z'],
+        ['before 1970', '1969-07-20T20:17:40Z', undefined],
+        ['after 2999 in milliseconds', 32_503_680_000_000, undefined],
+        ['a fraction of a millisecond', 1_700_000_000_000.5, undefined],
+        ['a year alone', '2026', undefined],
+        ['words', 'next tuesday', undefined],
+        ['an object', { when: 1 }, undefined],
+      ];
+      for (const [name, stored, iso] of cases) {
+        it(name, () => {
+          const row = toRow({ ...toEcsDocument(bareEvents()[0]!), '@timestamp': stored });
+          if (iso === undefined) {
+            expect(row.time.getTime()).to.equal(0);
+            expect(row.unreadable?.time).to.equal(typeof stored === 'string' ? stored : JSON.stringify(stored));
+          } else {
+            expect(row.time.toISOString()).to.equal(iso);
+            expect(row.unreadable).to.equal(undefined);
+          }
+        });
+      }
+    });
+
     it('reads an empty document as a row of missing values', () => {
       const row = toRow({});
       expect(row).to.include({ id: '', action: undefined, outcome: undefined });

@@ -4,11 +4,40 @@ import { expect } from '../helpers/chai.js';
 import { testClient } from '../helpers/opensearch.js';
 import { dropNamespace, freshNamespace } from '../helpers/namespace.js';
 import { dataStreamName } from '../../src/storage/template.js';
-import { AUDIT_PATHS } from '../../src/web/audit-routes.js';
+import Database from 'better-sqlite3';
+import type { Express } from 'express';
+import { createWebApp } from '../../src/web/web-app.js';
+import { UserStore } from '../../src/web/auth/users.js';
 import { ROLES, type Role } from '../../src/model/vocabulary.js';
 import type { AuditEvent } from '../../src/model/event.js';
 import { ACCOUNTS, HttpSession, PASSWORD, seedEvents, startHarness, type Harness } from './harness.js';
 import { NOW, knownEvents } from './known-events.js';
+
+/** The little of an Express 5 router layer the route list needs. */
+interface RouterLayer {
+  route?: { path: unknown; methods: Record<string, boolean> };
+  handle: { stack?: RouterLayer[] };
+  rawPath?: unknown;
+}
+
+/** Every route the app registers, as `METHOD /path`, through mounted routers (Express 5's router stack). */
+function registeredRoutes(app: Express): string[] {
+  const walk = (stack: RouterLayer[], prefix: string): string[] =>
+    stack.flatMap((layer) => {
+      if (layer.route) {
+        if (typeof layer.route.path !== 'string') throw new Error(`route path ${String(layer.route.path)} is not a string: teach the matrix`);
+        const path = prefix + layer.route.path;
+        return Object.keys(layer.route.methods).filter((m) => layer.route!.methods[m]).map((m) => `${m.toUpperCase()} ${path}`);
+      }
+      if (!layer.handle.stack) return [];
+      if (typeof layer.rawPath !== 'string') throw new Error(`router mounted at ${String(layer.rawPath)}: teach the matrix`);
+      return walk(layer.handle.stack, prefix + (layer.rawPath === '/' ? '' : layer.rawPath));
+    });
+  return walk((app as unknown as { router: { stack: RouterLayer[] } }).router.stack, '');
+}
+
+/** Routes anyone may reach (checked in their own tests); every other route must be behind the role check. */
+const PUBLIC_ROUTES = ['GET /', 'GET /healthz', 'GET /login', 'POST /login', 'POST /logout'];
 
 describe('web view: access, sessions and bad input (real OpenSearch, HTTP)', () => {
   let client: Client;
@@ -26,13 +55,32 @@ describe('web view: access, sessions and bad input (real OpenSearch, HTTP)', () 
     await dropNamespace(client, namespace);
   });
 
-  describe('every route × every role', () => {
-    const paths = (): string[] => AUDIT_PATHS.map((p) => p.replace(':id', events[3]!.id));
+  describe('every registered route × every role', () => {
+    let routes: string[];
+    before(() => {
+      const db = new Database(':memory:');
+      routes = registeredRoutes(createWebApp({ client, users: new UserStore(db), sessionDb: db, sessionSecret: 'x'.repeat(32) }));
+      db.close();
+    });
+    const protectedPaths = (): string[] => {
+      const other = routes.filter((r) => !PUBLIC_ROUTES.includes(r));
+      expect(other.filter((r) => !r.startsWith('GET /manage/')), 'routes the matrix cannot walk: make them GET under /manage/ or public').to.deep.equal([]);
+      return other.map((r) => r.slice('GET '.length).replace(/:(\w+)/g, (_, name: string) => {
+        if (name === 'id') return events[3]!.id;
+        throw new Error(`no value for the route parameter :${name}: teach the matrix`);
+      }));
+    };
+
+    it('reads the routes from the app: the public ones and at least the four audit pages', () => {
+      expect(routes).to.include.members([...PUBLIC_ROUTES, 'GET /manage/audit', 'GET /manage/audit/events/:id', 'GET /manage/audit/export.csv', 'GET /manage/audit/export.ndjson']);
+      expect(protectedPaths()).to.have.length.of.at.least(4);
+    });
+
     for (const role of ['anonymous', ...ROLES] as const) {
       it(`${role}`, async () => {
         const http = new HttpSession(h.web.url);
         if (role !== 'anonymous') expect((await http.signIn(ACCOUNTS[role as Role])).status).to.equal(303);
-        for (const path of paths()) {
+        for (const path of protectedPaths()) {
           const res = await http.request(path);
           const body = await res.text();
           if (role === 'anonymous') {
@@ -46,7 +94,7 @@ describe('web view: access, sessions and bad input (real OpenSearch, HTTP)', () 
             if (path.endsWith('.csv')) expect(body.split('\r\n')[0]).to.match(/^time,event_id,/);
             else if (path.endsWith('.ndjson')) expect(body.trim().split('\n')).to.have.length(events.length);
             else if (path === '/manage/audit') expect(body).to.include(`id="total">${events.length}<`);
-            else expect(body).to.include(`Event ${events[3]!.id}`);
+            else if (path.includes('/events/')) expect(body).to.include(`Event <bdi>${events[3]!.id}</bdi>`);
           }
         }
       });
@@ -119,6 +167,9 @@ describe('web view: access, sessions and bad input (real OpenSearch, HTTP)', () 
       ['/manage/audit?from=2026-02-30', 'is not a real date'],
       ['/manage/audit?from=2026-11-10&to=2026-11-01', 'must be before'],
       ['/manage/audit?range=forever', 'unknown preset'],
+      ['/manage/audit?from=2026-11-01&range=30d', 'Time range: &#x27;Last 30 days&#x27; cannot be combined with From or To'],
+      ['/manage/audit?to=2026-11-21&range=1h', 'Time range: &#x27;Last hour&#x27; cannot be combined with From or To'],
+      ['/manage/audit/export.csv?from=2026-11-01&range=7d', 'cannot be combined with From or To'],
       ['/manage/audit?q=user%3A%22open', 'unclosed quote'],
       ['/manage/audit?after=garbage', 'position is not valid'],
       ['/manage/audit?before=1_%3Cscript%3E', 'position is not valid'],

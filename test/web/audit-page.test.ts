@@ -19,8 +19,9 @@ describe('web view: Manage > Audit in Chromium (real OpenSearch)', function () {
   let h: Harness;
   let browser: { context: BrowserContext; close(): Promise<void> };
   let page: Page;
-  const dialogs: string[] = [];
   const pageErrors: string[] = [];
+  /** Content Security Policy refusals: an injected inline script or handler would show here even though the CSP stops it. */
+  const cspViolations: string[] = [];
 
   /** Ids on the current page, then on every older page (following the Older link). */
   async function allIds(): Promise<string[]> {
@@ -40,11 +41,10 @@ describe('web view: Manage > Audit in Chromium (real OpenSearch)', function () {
     h = await startHarness(client, dataStreamName(namespace), { now: () => NOW, pageSize: 5 });
     browser = await launchBrowser();
     page = await browser.context.newPage();
-    page.on('dialog', (d) => {
-      dialogs.push(d.message());
-      void d.dismiss();
-    });
     page.on('pageerror', (e) => pageErrors.push(e.message));
+    page.on('console', (m) => {
+      if (/Content Security Policy/i.test(m.text())) cspViolations.push(m.text());
+    });
   });
   after(async () => {
     await browser?.close();
@@ -172,21 +172,56 @@ describe('web view: Manage > Audit in Chromium (real OpenSearch)', function () {
   });
 
   describe('hostile content', () => {
-    it('renders <script> and onerror payloads as inert text', async () => {
+    const evil = (): AuditEvent => events.find((e) => e.actor.name === XSS_NAME)!;
+    /** What a payload would have injected into the page: images, scripts other than the page's own, inline event handlers. */
+    const injected = async (p: Page) => ({
+      images: await p.locator('img').count(),
+      scripts: await p.locator('script').evaluateAll((els) => els.map((e) => e.getAttribute('src'))),
+      handlers: await p.locator('*').evaluateAll((els) => els.filter((e) => e.getAttributeNames().some((n: string) => n.startsWith('on'))).length),
+    });
+    const nothingInjected = { images: 0, scripts: ['/static/audit.js'], handlers: 0 };
+
+    it('the list shows the payloads as text and injects nothing', async () => {
       await page.goto(`${h.web.url}/manage/audit?resource_type=workspace`);
-      const evil = events.find((e) => e.actor.name === XSS_NAME)!;
-      const row = page.locator(`tbody.event[data-id="${evil.id}"]`);
-      await row.locator('summary').click();
-      await page.goto(`${h.web.url}/manage/audit/events/${evil.id}`);
-      await page.goto(`${h.web.url}/manage/audit?resource_type=workspace`);
+      const row = page.locator(`tbody.event[data-id="${evil().id}"]`);
       await row.locator('summary').click();
       expect(await row.locator('td.user').innerText()).to.equal(XSS_NAME);
       expect(await row.locator('td.target').innerText()).to.equal(XSS_TARGET);
+      expect(await row.locator('summary').innerText()).to.include(XSS_TARGET);
       expect(await row.locator('pre.json').innerText()).to.include('<script>alert(\\"xss-details\\")</script>');
-      expect(await page.locator('img').count()).to.equal(0);
-      expect(await page.locator('script:not([src])').count()).to.equal(0);
-      expect(dialogs).to.deep.equal([]);
-      expect(pageErrors).to.deep.equal([]);
+      expect(await injected(page)).to.deep.equal(nothingInjected);
+      expect({ pageErrors, cspViolations }).to.deep.equal({ pageErrors: [], cspViolations: [] });
+    });
+
+    it('the event page shows the payloads as text and injects nothing', async () => {
+      const res = await page.goto(`${h.web.url}/manage/audit/events/${evil().id}`);
+      expect(res?.status()).to.equal(200);
+      const strong = await page.locator('p.event-line strong').allInnerTexts();
+      expect(strong).to.deep.equal([XSS_NAME, XSS_TARGET]);
+      expect(await page.locator('pre.json').innerText()).to.include('"other": "\\"><img src=x onerror=alert(\\"xss-details-2\\")>"');
+      expect(await injected(page)).to.deep.equal(nothingInjected);
+      expect({ pageErrors, cspViolations }).to.deep.equal({ pageErrors: [], cspViolations: [] });
+    });
+
+    it('the exports carry the payloads as text, as downloads the browser never renders', async () => {
+      for (const format of ['csv', 'ndjson'] as const) {
+        const res = await page.request.get(`${h.web.url}/manage/audit/export.${format}?resource_type=workspace`);
+        expect(res.headers()['content-type'], format).to.equal(format === 'csv' ? 'text/csv; charset=utf-8' : 'application/x-ndjson; charset=utf-8');
+        expect(res.headers()['x-content-type-options'], format).to.equal('nosniff');
+        expect(res.headers()['content-disposition'], format).to.match(/^attachment; filename="/);
+        const line = (await res.text()).split(/\r?\n/).find((l) => l.includes(evil().id))!;
+        if (format === 'ndjson') expect((JSON.parse(line) as { user: { name: string } }).user.name).to.equal(XSS_NAME);
+        else expect(line).to.include(`,"<script>alert(""xss-name"")</script>",`);
+      }
+    });
+
+    it('every page carries a CSP that forbids inline script, so a missed escape could still not run', async () => {
+      for (const path of ['/manage/audit', `/manage/audit/events/${evil().id}`, '/login']) {
+        const res = await page.request.get(h.web.url + path);
+        const directives = (res.headers()['content-security-policy'] ?? '').split(';').map((d) => d.trim());
+        expect(directives, path).to.include("script-src 'self'").and.include("script-src-attr 'none'").and.include("default-src 'self'");
+        expect(directives.filter((d) => d.startsWith('script-src') && /unsafe/.test(d)), path).to.deep.equal([]);
+      }
     });
   });
 

@@ -3,6 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
+import { request as httpRequest } from 'node:http';
 import type { Client } from '@opensearch-project/opensearch';
 import { chromium, type BrowserContext } from 'playwright-core';
 import { validateEvent, type AuditEvent, type AuditEventInput } from '../../src/model/event.js';
@@ -66,7 +67,7 @@ export async function startHarness(client: Client, index: string, extra: Partial
 }
 
 /** Real Chromium (Debian's), headless, with a fresh profile directory. */
-export async function launchBrowser(options: { javaScriptEnabled?: boolean } = {}): Promise<{ context: BrowserContext; close(): Promise<void> }> {
+export async function launchBrowser(options: { javaScriptEnabled?: boolean; timezoneId?: string } = {}): Promise<{ context: BrowserContext; close(): Promise<void> }> {
   const profile = mkdtempSync(join(tmpdir(), 'audit-chromium-'));
   const context = await chromium.launchPersistentContext(profile, {
     executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
@@ -75,6 +76,7 @@ export async function launchBrowser(options: { javaScriptEnabled?: boolean } = {
     viewport: { width: 1400, height: 900 },
     acceptDownloads: true,
     javaScriptEnabled: options.javaScriptEnabled ?? true,
+    ...(options.timezoneId ? { timezoneId: options.timezoneId } : {}),
   });
   return {
     context,
@@ -85,18 +87,41 @@ export async function launchBrowser(options: { javaScriptEnabled?: boolean } = {
   };
 }
 
-/** A minimal cookie-keeping HTTP client for route × role checks (no browser needed there). */
+/** A minimal cookie-keeping HTTP client for route × role checks (no browser needed there), optionally from another loopback address. */
 export class HttpSession {
-  private cookie = '';
-  constructor(private readonly base: string) {}
+  private readonly cookies = new Map<string, string>();
+  constructor(
+    private readonly base: string,
+    private readonly options: { localAddress?: string; headers?: Record<string, string> } = {},
+  ) {}
 
-  async request(path: string, init: { method?: string; form?: Record<string, string> } = {}): Promise<Response> {
-    const headers: Record<string, string> = {};
-    if (this.cookie) headers.cookie = this.cookie;
-    if (init.form) headers['content-type'] = 'application/x-www-form-urlencoded';
-    const res = await fetch(this.base + path, { method: init.method ?? (init.form ? 'POST' : 'GET'), headers, redirect: 'manual', ...(init.form ? { body: new URLSearchParams(init.form).toString() } : {}) });
-    const set = res.headers.getSetCookie().map((c) => c.split(';')[0]!).find((c) => c.startsWith('audit_trail.sid='));
-    if (set) this.cookie = set;
+  async request(path: string, init: { method?: string; form?: Record<string, string>; headers?: Record<string, string> } = {}): Promise<Response> {
+    const headers: Record<string, string> = { ...this.options.headers, ...init.headers };
+    if (this.cookies.size) headers.cookie = [...this.cookies].map(([name, value]) => `${name}=${value}`).join('; ');
+    const body = init.form ? new URLSearchParams(init.form).toString() : undefined;
+    if (body !== undefined) headers['content-type'] = 'application/x-www-form-urlencoded';
+    const res = await new Promise<Response>((resolve, reject) => {
+      const req = httpRequest(this.base + path, { method: init.method ?? (body !== undefined ? 'POST' : 'GET'), headers, ...(this.options.localAddress ? { localAddress: this.options.localAddress } : {}) }, (incoming) => {
+        const chunks: Buffer[] = [];
+        incoming.on('data', (chunk: Buffer) => chunks.push(chunk));
+        incoming.on('end', () => {
+          const responseHeaders = new Headers();
+          for (const [name, value] of Object.entries(incoming.headers)) for (const v of [value ?? []].flat()) responseHeaders.append(name, v);
+          resolve(new Response(incoming.statusCode === 204 || incoming.statusCode === 304 ? null : Buffer.concat(chunks), { status: incoming.statusCode ?? 0, headers: responseHeaders }));
+        });
+        incoming.on('error', reject);
+      });
+      req.on('error', reject);
+      req.end(body);
+    });
+    for (const set of res.headers.getSetCookie()) {
+      const [pair, ...attributes] = set.split(';');
+      const at = pair!.indexOf('=');
+      const name = pair!.slice(0, at).trim();
+      const expired = attributes.some((a) => /^\s*expires=thu, 01 jan 1970/i.test(a)) || attributes.some((a) => /^\s*max-age=0\s*$/i.test(a));
+      if (expired) this.cookies.delete(name);
+      else this.cookies.set(name, pair!.slice(at + 1));
+    }
     return res;
   }
 
@@ -112,10 +137,13 @@ export class HttpSession {
     return this.request('/login', { form: { _csrf: await this.token(), username, password, next: '/manage/audit' } });
   }
 
+  /** The session cookie (`audit_trail.sid=…`), to replay it elsewhere. */
   get cookieValue(): string {
-    return this.cookie;
+    const sid = this.cookies.get('audit_trail.sid');
+    return sid === undefined ? '' : `audit_trail.sid=${sid}`;
   }
   set cookieValue(value: string) {
-    this.cookie = value;
+    const at = value.indexOf('=');
+    this.cookies.set(value.slice(0, at), value.slice(at + 1));
   }
 }

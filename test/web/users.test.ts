@@ -7,6 +7,16 @@ import Database from 'better-sqlite3';
 import { expect } from '../helpers/chai.js';
 import { UserError, UserStore } from '../../src/web/auth/users.js';
 import { openWebDatabase } from '../../src/web/auth/data.js';
+import { sessionMiddleware } from '../../src/web/auth/session.js';
+
+/** Creates the session store's table (as the web view does) and stores one signed-in session per name. */
+function storeSessions(db: Database.Database, ...names: string[]): void {
+  sessionMiddleware({ db, secret: 'x'.repeat(32) });
+  const insert = db.prepare('INSERT INTO sessions (sid, sess, expire) VALUES (?, ?, ?)');
+  names.forEach((name, i) => insert.run(`sid-${i}`, JSON.stringify({ cookie: {}, user: { username: name, role: 'auditor' }, signedInAt: Date.now() }), new Date(Date.now() + 3600_000).toISOString()));
+}
+const sessionsOf = (db: Database.Database): string[] =>
+  (db.prepare("SELECT json_extract(sess, '$.user.username') AS name FROM sessions ORDER BY sid").all() as { name: string }[]).map((r) => r.name);
 
 describe('users store and CLI', () => {
   describe('the store', () => {
@@ -27,9 +37,11 @@ describe('users store and CLI', () => {
       expect(await users.verify('nobody', 'a long enough password')).to.equal(undefined);
     });
 
-    it('resets a password and a role', async () => {
+    it('resets a password and a role, and ends that user’s sessions only', async () => {
       await users.add('dana', 'member', 'first password 123');
+      storeSessions(db, 'dana', 'erin', 'dana');
       await users.reset('dana', 'second password 456', 'site_manager');
+      expect(sessionsOf(db)).to.deep.equal(['erin']);
       expect(await users.verify('dana', 'first password 123')).to.equal(undefined);
       expect(await users.verify('dana', 'second password 456')).to.deep.equal({ username: 'dana', role: 'site_manager' });
     });
@@ -53,10 +65,15 @@ describe('users store and CLI', () => {
         const added = await run('add', 'dana', '--role', 'auditor');
         const password = /password: (\S+)/.exec(added.stdout)?.[1];
         expect(added.stdout).to.include('added dana (auditor)');
+        const before = openWebDatabase(dir);
+        storeSessions(before, 'dana');
+        before.close();
         const reset = await run('reset', 'dana');
         const second = /password: (\S+)/.exec(reset.stdout)?.[1];
         expect(second).to.be.a('string').and.not.equal(password);
-        const users = new UserStore(openWebDatabase(dir));
+        const db = openWebDatabase(dir);
+        expect(sessionsOf(db), 'sessions after the reset').to.deep.equal([]);
+        const users = new UserStore(db);
         expect(await users.verify('dana', second!)).to.deep.equal({ username: 'dana', role: 'auditor' });
         expect(await users.verify('dana', password!)).to.equal(undefined);
         users.close();

@@ -7,10 +7,13 @@ import makeSqliteStore from 'better-sqlite3-session-store';
 import type Database from 'better-sqlite3';
 import type { RequestHandler } from 'express';
 import type { Role } from '../../model/vocabulary.js';
+import { ConfigurationError } from '../../model/errors.js';
 
 declare module 'express-session' {
   interface SessionData {
     user?: { username: string; role: Role };
+    /** When the user signed in (ms since the epoch): the session ends its absolute lifetime later, however busy. */
+    signedInAt?: number;
   }
 }
 
@@ -21,15 +24,26 @@ export interface SessionOptions {
   secret: string | string[];
   /** Cookie flagged `Secure` (set when served behind TLS). Default false. */
   secure?: boolean;
-  /** Idle lifetime of a session in ms. Default 8 hours. */
-  maxAgeMs?: number;
+  /** How long a session lasts. */
+  lifetime?: SessionLifetime;
 }
+
+export interface SessionLifetime {
+  /** Ends after this long unused, in ms. Default 8 hours. */
+  idleMs?: number;
+  /** Ends this long after sign-in however much it is used, in ms. Default 12 hours (`AUDIT_WEB_SESSION_HOURS`). */
+  absoluteMs?: number;
+}
+
+/** Default absolute lifetime of a session, in hours. */
+export const DEFAULT_SESSION_HOURS = 12;
 
 /** Name of the session cookie. */
 export const SESSION_COOKIE = 'audit_trail.sid';
 
-/** The express-session middleware over a SQLite store (never the MemoryStore). */
+/** The express-session middleware over a SQLite store (never the MemoryStore); a session past its absolute lifetime is ended. */
 export function sessionMiddleware(options: SessionOptions): RequestHandler {
+  const absoluteMs = options.lifetime?.absoluteMs ?? DEFAULT_SESSION_HOURS * 3600_000;
   const SqliteStore = makeSqliteStore(session);
   // The library's cleanup timer cannot be turned off and keeps the process alive: run our own, unref'd, instead.
   class Store extends SqliteStore {
@@ -39,7 +53,7 @@ export function sessionMiddleware(options: SessionOptions): RequestHandler {
       }, 15 * 60_000).unref();
     }
   }
-  return session({
+  const sessions = session({
     name: SESSION_COOKIE,
     store: new Store({ client: options.db }),
     secret: options.secret,
@@ -47,8 +61,16 @@ export function sessionMiddleware(options: SessionOptions): RequestHandler {
     saveUninitialized: false,
     rolling: true,
     // `proxy` left unset: the app's own `trust proxy` setting decides whether X-Forwarded-Proto says https.
-    cookie: { httpOnly: true, sameSite: 'lax', secure: options.secure ?? false, maxAge: options.maxAgeMs ?? 8 * 3600_000 },
+    cookie: { httpOnly: true, sameSite: 'lax', secure: options.secure ?? false, maxAge: options.lifetime?.idleMs ?? 8 * 3600_000 },
   });
+  return (req, res, next) =>
+    sessions(req, res, (error?: unknown) => {
+      if (error) return next(error);
+      const { user, signedInAt } = req.session;
+      // A signed-in session without its sign-in time predates the limit: it ends too.
+      if (user && !(Date.now() - (signedInAt ?? 0) < absoluteMs)) req.session.regenerate(next);
+      else next();
+    });
 }
 
 /**

@@ -3,6 +3,7 @@ import Database from 'better-sqlite3';
 import { hash, verify } from '@node-rs/argon2';
 import { randomBytes } from 'node:crypto';
 import { ROLES, type Role } from '../../model/vocabulary.js';
+import { endSessionsOf } from './session-rows.js';
 
 export interface User {
   username: string;
@@ -68,14 +69,16 @@ export class UserStore {
     return { username, role };
   }
 
-  /** Sets a new password (and optionally a new role) and ends the user's sessions. */
+  /** Sets a new password (and optionally a new role), and ends every session of the user. */
   async reset(username: string, password: string, role?: Role): Promise<User> {
     this.check(username, role, password);
     const user = this.get(username);
     if (!user) throw new UserError(`no user '${username}': use 'add' first`);
     const passwordHash = await hash(password, HASH_OPTIONS);
-    this.db.prepare('UPDATE users SET password_hash = ?, role = COALESCE(?, role), updated_at = ? WHERE username = ?').run(passwordHash, role ?? null, new Date().toISOString(), username);
-    this.endSessions(username);
+    this.db.transaction(() => {
+      this.db.prepare('UPDATE users SET password_hash = ?, role = COALESCE(?, role), updated_at = ? WHERE username = ?').run(passwordHash, role ?? null, new Date().toISOString(), username);
+      endSessionsOf(this.db, username);
+    })();
     return { username, role: role ?? user.role };
   }
 
@@ -97,9 +100,7 @@ export class UserStore {
 
   /** Ends every session of a user (sessions live in the same database when the web view shares it). Returns how many. */
   endSessions(username: string): number {
-    const table = this.db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'sessions'").get();
-    if (!table) return 0;
-    return this.db.prepare("DELETE FROM sessions WHERE json_extract(sess, '$.user.username') = ?").run(username).changes;
+    return endSessionsOf(this.db, username);
   }
 
   /** The user when the password is right, else undefined (same work either way). */

@@ -117,6 +117,7 @@ export function oidcRoutes(options: OidcRouteOptions): Router {
       if (error) return next(error);
       req.session.user = { username: name, role };
       req.session.sso = { issuer: settings.issuer, subject };
+      req.session.signedInAt = Date.now();
       req.session.save((saveError) => {
         if (saveError) return next(saveError);
         reportAuditorAction(options.onAuditorAction, {

@@ -1,17 +1,26 @@
 // A filter as an OpenSearch bool query: one clause per filter key set, from its matching rule; never a query string.
-import { FILTER_KEYS, ruleOf, valueOf, type AuditFilter } from './filter-keys.js';
-import type { Clause } from './match-rules.js';
+import { FILTER_KEYS, ruleOf, valueOf, type AuditFilter, type KeyFilter } from './filter-keys.js';
+import { NO_VALUE, type Clause } from './match-rule.js';
 
 const isEmpty = (value: unknown): boolean => value === undefined || (Array.isArray(value) && value.length === 0);
+const MATCH_NONE: Clause = { bool: { must_not: [{ match_all: {} }] } };
 
-/** Builds the bool query of a filter: only term, terms and range clauses (bounds on one field share one range clause). */
-export function buildFilterQuery(filter: AuditFilter = {}): Clause {
-  const must: Clause[] = [];
-  const ranges = new Map<string, Record<string, unknown>>();
+/** One clause per key set in the filter (an empty intersection gives a clause matching nothing). */
+function keyClauses(filter: KeyFilter): Clause[] {
+  const clauses: Clause[] = [];
   for (const key of FILTER_KEYS) {
     const value = valueOf(filter, key);
     if (isEmpty(value)) continue;
-    const clause = ruleOf(key).clause(key, value);
+    clauses.push(Array.isArray(value) && value.includes(NO_VALUE) ? MATCH_NONE : ruleOf(key).clause(key, value));
+  }
+  return clauses;
+}
+
+/** Builds the bool query of a filter: term, terms, range, match and wildcard clauses (bounds on one field share one range clause). */
+export function buildFilterQuery(filter: AuditFilter = {}): Clause {
+  const must: Clause[] = [];
+  const ranges = new Map<string, Record<string, unknown>>();
+  for (const clause of keyClauses(filter)) {
     const range = clause.range as Record<string, Record<string, unknown>> | undefined;
     if (!range) {
       must.push(clause);
@@ -27,5 +36,7 @@ export function buildFilterQuery(filter: AuditFilter = {}): Clause {
       }
     }
   }
-  return must.length ? { bool: { filter: must } } : { match_all: {} };
+  const mustNot = filter.not ? keyClauses(filter.not) : [];
+  if (!must.length && !mustNot.length) return { match_all: {} };
+  return { bool: { ...(must.length ? { filter: must } : {}), ...(mustNot.length ? { must_not: mustNot } : {}) } };
 }

@@ -1,4 +1,4 @@
-// Streams the current filter as CSV or NDJSON: no row cap, one batch in memory, formula injection neutralised, hidden characters shown.
+// Streams the current filter as CSV or NDJSON: no row cap, one batch in memory, formula injection neutralised, hidden characters shown, a trailer saying what it holds.
 import type { Response } from 'express';
 import { shownText, type AuditRow } from '../model/row.js';
 import { FILTER_KEYS, ruleOf, valueOf, type AuditFilter } from '../query/filter-keys.js';
@@ -46,7 +46,7 @@ function csvRecord(row: AuditRow): string {
   return `${cells.map(csvCell).join(',')}\r\n`;
 }
 
-const MAX_SLUG = 100;
+const MAX_SLUG = 200;
 const slugOf = (query: string): string =>
   query.replace(/:/g, '-').replace(/[^A-Za-z0-9._@-]+/g, '_').replace(/_+/g, '_').replace(/-_/g, '-').replace(/^_|_$/g, '');
 
@@ -70,11 +70,27 @@ export function exportFileName(filter: AuditFilter, format: ExportFormat, now: D
   return `audit-trail_${filterSlug(filter)}_${stamp}.${format}`;
 }
 
+/** What the file says about itself: the filter in the search syntax (absolute times) and when it was taken. */
+export interface ExportMeta {
+  filter: string;
+  takenAt: Date;
+}
+
+/**
+ * The lines after the last row: CSV one-cell rows starting with `#` (spreadsheets show them as the last rows; most
+ * CSV readers skip them as comments), NDJSON one last object under `audit_trail_export`. A file cut short has none.
+ */
+export function exportTrailer(format: ExportFormat, meta: ExportMeta, rows: number): string {
+  const taken = meta.takenAt.toISOString();
+  if (format === 'ndjson') return `${JSON.stringify({ audit_trail_export: { filter: meta.filter, taken_at: taken, rows } })}\n`;
+  return [`# filter: ${meta.filter || '(none: every event)'}`, `# taken at: ${taken}`, `# rows: ${rows}`].map((line) => `${csvCell(line)}\r\n`).join('');
+}
+
 /**
  * Writes the rows to the response as they come, honouring back-pressure, and stops when the client goes away.
  * The first row is awaited before headers are sent, so a storage failure can still become an error page.
  */
-export async function streamExport(res: Response, rows: AsyncGenerator<AuditRow>, format: ExportFormat, fileName: string): Promise<number> {
+export async function streamExport(res: Response, rows: AsyncGenerator<AuditRow>, format: ExportFormat, fileName: string, meta: ExportMeta): Promise<number> {
   const first = await rows.next();
   res.status(200);
   res.setHeader('Content-Type', format === 'csv' ? 'text/csv; charset=utf-8' : 'application/x-ndjson; charset=utf-8');
@@ -109,6 +125,7 @@ export async function streamExport(res: Response, rows: AsyncGenerator<AuditRow>
         if (++count % 500 === 0) await flush();
       }
     }
+    if (!closed) chunk += exportTrailer(format, meta, count);
     await flush();
     res.end();
   } catch (error) {

@@ -10,28 +10,34 @@ export interface FormChoice {
   selected: boolean;
 }
 
-/** One control of the filter form: a multiple select for a closed list, else a text field. */
+/** One control of the filter form: a list of checkboxes for a closed list, else a text field. */
 export interface FormControl {
   /** Id and parameter name: the key's name. */
   name: string;
   label: string;
   choices?: FormChoice[];
-  /** Visible rows of a select. */
-  size?: number;
   value?: string;
+  /** Shown under "More filters". */
+  secondary: boolean;
+  /** Whether the page's parameters set it. */
+  active: boolean;
   placeholder?: string;
   /** Time-range presets, shown just before this control. */
   presets?: { value: string; label: string; selected: boolean }[];
 }
 
-const MAX_VISIBLE_CHOICES = 4;
 const readable = (value: string): string => value.replace(/_/g, ' ');
 
 /** The form's controls in the table's order, with the current values; the time-range presets go before `from`. */
 export function filterControls(params: PageParams): FormControl[] {
   return FILTER_KEYS.map((key) => {
     const current = paramValues(params, key);
-    const control: FormControl = { name: key.name, label: 'hint' in key ? `${key.label} (${key.hint})` : key.label };
+    const control: FormControl = {
+      name: key.name,
+      label: 'hint' in key ? `${key.label} (${key.hint})` : key.label,
+      secondary: 'secondary' in key && key.secondary === true,
+      active: current.length > 0,
+    };
     if (takesSeveral(key) && 'values' in key) {
       const meanings: Readonly<Record<string, { meaning: string }>> | undefined = 'meanings' in key ? key.meanings : undefined;
       control.choices = key.values.map((value) => ({
@@ -40,7 +46,6 @@ export function filterControls(params: PageParams): FormControl[] {
         ...(meanings?.[value] ? { meaning: meanings[value].meaning } : {}),
         selected: current.includes(value),
       }));
-      control.size = Math.min(MAX_VISIBLE_CHOICES, key.values.length);
     } else {
       control.value = current[0] ?? '';
       if ('placeholder' in key) control.placeholder = key.placeholder;

@@ -17,8 +17,11 @@ type ParamOf<K extends FilterKey> = K extends { values: readonly string[] } ? st
 /** Whether a key takes several values in the URL and the form. */
 export const takesSeveral = (key: FilterKey): boolean => 'values' in key;
 
-/** The filter parameters of the page, as found in the URL: one per filter key, the time-range preset and the search box. */
-export type PageParams = { [K in FilterKey as K['name']]: ParamOf<K> } & { range: string; q: string };
+/** The filter parameters of the page, as found in the URL: one per filter key, the time-range preset, the search box and the time zone shown. */
+export type PageParams = { [K in FilterKey as K['name']]: ParamOf<K> } & { range: string; q: string; tz: TimeZoneChoice };
+
+/** Times in the reader's zone (`''`), or in UTC (`tz=utc`). */
+export type TimeZoneChoice = '' | 'utc';
 
 /** A key's values in the page parameters, as a list. */
 export const paramValues = (params: PageParams, key: FilterKey): string[] => [params[key.name]].flat().filter((v) => v !== '');
@@ -26,6 +29,10 @@ export const paramValues = (params: PageParams, key: FilterKey): string[] => [pa
 export interface ParsedPage {
   params: PageParams;
   filter: AuditFilter;
+  /** The search box's own part of the filter. */
+  queryFilter: AuditFilter;
+  /** Position of the page's first row among the matches, 1-based (carried by the paging links). */
+  start: number;
   after?: Cursor;
   before?: Cursor;
   size: number;
@@ -42,12 +49,14 @@ const one = (value: unknown): string => list(value)[0] ?? '';
 /** Reads the URL parameters; bad values become messages, never exceptions. */
 export function parsePageParams(query: Query, options: { now: Date; defaultSize: number; maxSize?: number }): ParsedPage {
   const byKey = Object.fromEntries(FILTER_KEYS.map((key) => [key.name, takesSeveral(key) ? list(query[key.name]) : one(query[key.name])]));
-  const params = { ...byKey, range: one(query.range), q: typeof query.q === 'string' ? query.q : '' } as PageParams;
+  const tz: TimeZoneChoice = one(query.tz) === 'utc' ? 'utc' : '';
+  const params = { ...byKey, range: one(query.range), q: typeof query.q === 'string' ? query.q : '', tz } as PageParams;
+  const context = { now: options.now };
   const errors: string[] = [];
   const form: Record<string, unknown> = {};
   const term = (label: string, key: string, value: string): void => {
     try {
-      addTerm(form, key, value);
+      addTerm(form, key, value, 0, context);
     } catch (error) {
       if (!(error instanceof QuerySyntaxError)) throw error;
       errors.push(`${label}: ${error.problem}`);
@@ -61,9 +70,11 @@ export function parsePageParams(query: Query, options: { now: Date; defaultSize:
     else errors.push(`Time range: unknown preset '${params.range}': use ${RANGE_PRESETS.map((p) => p.value).join(', ')}`);
   }
   let filter = form as AuditFilter;
+  let queryFilter: AuditFilter = {};
   if (params.q.trim()) {
     try {
-      filter = combineFilters(filter, parseQuery(params.q));
+      queryFilter = parseQuery(params.q, context);
+      filter = combineFilters(filter, queryFilter);
     } catch (error) {
       if (!(error instanceof QuerySyntaxError)) throw error;
       errors.push(`Search: ${error.message}`);
@@ -76,7 +87,9 @@ export function parsePageParams(query: Query, options: { now: Date; defaultSize:
       errors.push(`Time range: ${(error as Error).message.replace(/ \(at character \d+\)$/, '')}`);
     }
   }
-  const result: ParsedPage = { params, filter, size: options.defaultSize, errors };
+  const result: ParsedPage = { params, filter, queryFilter, start: 1, size: options.defaultSize, errors };
+  const start = one(query.start);
+  if (start && /^\d{1,9}$/.test(start) && Number(start) >= 1) result.start = Number(start);
   for (const key of ['after', 'before'] as const) {
     const raw = one(query[key]);
     if (!raw) continue;
@@ -98,7 +111,7 @@ export function parsePageParams(query: Query, options: { now: Date; defaultSize:
 export function filterSearch(params: PageParams, extra: Record<string, string> = {}): string {
   const search = new URLSearchParams();
   for (const key of FILTER_KEYS) for (const value of paramValues(params, key)) search.append(key.name, value);
-  for (const key of ['range', 'q'] as const) if (params[key]) search.set(key, params[key]);
+  for (const key of ['range', 'q', 'tz'] as const) if (params[key]) search.set(key, params[key]);
   for (const [k, v] of Object.entries(extra)) search.set(k, v);
   const text = search.toString();
   return text ? `?${text}` : '';

@@ -70,11 +70,19 @@ export function diffLines(row: AuditRow): DiffLine[] {
   );
 }
 
+const timeFormats = new Map<string, Intl.DateTimeFormat>();
+/** One formatter per zone: building one costs far more than formatting with it. */
+function timeFormat(timeZone: string | undefined): Intl.DateTimeFormat {
+  let format = timeFormats.get(timeZone ?? '');
+  if (!format) timeFormats.set(timeZone ?? '', (format = new Intl.DateTimeFormat('en-GB', { dateStyle: 'medium', timeStyle: 'medium', ...(timeZone ? { timeZone } : {}) })));
+  return format;
+}
+
 /** Time fields of a row: local and exact UTC, or the stored text when the `@timestamp` could not be read. */
 function timeView(row: AuditRow, timeZone?: string): Pick<RowView, 'iso' | 'utc' | 'local'> {
   const stored = row.unreadable?.time;
   if (stored !== undefined) return { iso: '', utc: 'The stored @timestamp is not a date this version reads', local: `unreadable: ${visibleText(stored)}` };
-  const local = new Intl.DateTimeFormat('en-GB', { dateStyle: 'medium', timeStyle: 'medium', ...(timeZone ? { timeZone } : {}) }).format(row.time);
+  const local = timeFormat(timeZone).format(row.time);
   return { iso: row.time.toISOString(), utc: exactUtc(row.time), local };
 }
 

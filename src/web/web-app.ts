@@ -67,6 +67,8 @@ export function createWebApp(options: WebAppOptions): Express {
   app.engine('hbs', engine({ extname: '.hbs', defaultLayout: 'main', layoutsDir: here('./views/layouts'), partialsDir: here('./views/partials'), compilerOptions: { preventIndent: true } }));
   app.set('view engine', 'hbs');
   app.set('views', here('./views'));
+  // Templates compiled once, not read and compiled again on every request (Express caches views only in production).
+  app.set('view cache', true);
   app.use(helmet({ hsts: options.secure ?? false, contentSecurityPolicy: { directives: { upgradeInsecureRequests: options.secure ? [] : null } } }));
   app.use('/static', express.static(here('./public'), { maxAge: '1h' }));
   app.get('/healthz', healthCheck(options.client, options.stopping ?? (() => false)));

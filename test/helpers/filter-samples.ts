@@ -9,7 +9,12 @@ export function sampleTexts(key: FilterKey): string[] {
   switch (rule) {
     case 'exact':
     case 'anyFieldIgnoringCase':
+    case 'words':
       return [`some ${key.name}`, `other "${key.name}"`];
+    case 'namePattern':
+      return [`some ${key.name}`, `other* "${key.name}"`];
+    case 'cidr':
+      return ['10.0.0.0/8', '2001:db8::1'];
     case 'notBefore':
       return ['2026-11-01T10:00:00.000Z'];
     case 'before':

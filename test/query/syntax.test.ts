@@ -52,7 +52,8 @@ describe('query syntax parser', () => {
     const cases: [string, RegExp, number][] = [
       ['action:explode', /unknown action 'explode': use one of auto_off/, 7],
       ['user:bob colour:red', /unknown key 'colour'/, 9],
-      ['hello', /expected key:value, found 'hello'/, 0],
+      ['user:alice OR user:bob', /OR is not supported/, 11],
+      ['(user:alice)', /grouping with \( \) is not supported/, 0],
       ['user:alice target:"open', /unclosed quote/, 18],
       ['from:2026-02-30', /not a real date/, 5],
       ['from:99999-01-01', /not a date/, 5],

@@ -4,7 +4,7 @@ import { testClient } from '../helpers/opensearch.js';
 import { freshNamespace } from '../helpers/namespace.js';
 import { everyKeyFilter, sampleTexts } from '../helpers/filter-samples.js';
 import { FILTER_KEYS, type FilterKey } from '../../src/query/filter-keys.js';
-import { formatQuery } from '../../src/query/syntax.js';
+import { formatQuery, parseQuery } from '../../src/query/syntax.js';
 import { dataStreamName } from '../../src/storage/template.js';
 import { filterSearch, parsePageParams, takesSeveral } from '../../src/web/filter-params.js';
 import { filterControls } from '../../src/web/filter-form.js';
@@ -79,10 +79,15 @@ describe('filter-key table: every key reaches the URL, the form, the page and th
       await h?.close();
     });
 
-    it('renders a labelled control for every key', () => {
+    it('renders a labelled control for every key: checkboxes for a closed list, else a text field', () => {
       for (const key of FILTER_KEYS) {
-        expect(html, key.name).to.include(`<label for="${key.name}">${key.label}`);
-        expect(html, key.name).to.match(new RegExp(`<(select|input) id="${key.name}" name="${key.name}"`));
+        if (takesSeveral(key)) {
+          expect(html, key.name).to.include(`<fieldset class="field choices" id="${key.name}">\n  <legend>${key.label}</legend>`);
+          for (const value of 'values' in key ? key.values : []) expect(html, key.name).to.include(`<input type="checkbox" name="${key.name}" value="${value}"`);
+        } else {
+          expect(html, key.name).to.include(`<label for="${key.name}">${key.label}`);
+          expect(html, key.name).to.match(new RegExp(`<input id="${key.name}" name="${key.name}"`));
+        }
       }
     });
 
@@ -92,10 +97,11 @@ describe('filter-key table: every key reaches the URL, the form, the page and th
       for (const key of FILTER_KEYS) expect(echo).to.include(`${key.name}:`);
     });
 
-    it('links the export of every key', () => {
+    it('links the export of every key, pinned in the search syntax', () => {
       const href = /href="(\/manage\/audit\/export\.csv[^"]*)"/.exec(html)?.[1]?.replace(/&amp;/g, '&').replace(/&#x3D;/g, '=') ?? '';
-      const search = new URL(href, h.web.url).searchParams;
-      for (const key of FILTER_KEYS) expect(search.getAll(key.name), key.name).to.deep.equal([paramsOf(key)[key.name]].flat());
+      const q = new URL(href, h.web.url).searchParams.get('q') ?? '';
+      for (const key of FILTER_KEYS) expect(q, key.name).to.include(`${key.name}:`);
+      expect(parseQuery(q)).to.deep.equal(parse(everyKeyParams()).filter);
     });
   });
 });

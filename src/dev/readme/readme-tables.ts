@@ -2,6 +2,7 @@
 import { ACTIONS, ACTION_INFO, FIELDS, RESOURCE_TYPES } from '../../model/vocabulary.js';
 import { fieldMapping } from '../../storage/template.js';
 import { savedSearchTable } from '../../dashboards/readme.js';
+import { FILTER_KEYS, ruleOf } from '../../query/filter-keys.js';
 import { CONNECTION_ENV, CONNECTION_ENV_HELP } from '../../storage/connection.js';
 import { PROBLEM_MESSAGES } from '../../storage/opensearch-error.js';
 
@@ -27,6 +28,17 @@ export function actionTable(): string {
   return lines.join('\n') + `\n\nResource types: ${RESOURCE_TYPES.map((t) => `\`${t}\``).join(', ')}.`;
 }
 
+/** The search keys of Manage > Audit: name (aliases), what it filters, fields, how values match. */
+export function searchKeyTable(): string {
+  const lines = ['| key | filters | fields | a value matches |', '|---|---|---|---|'];
+  for (const key of FILTER_KEYS) {
+    const names = [key.name, ...('aliases' in key ? key.aliases : [])].map((n) => `\`${n}:\``).join(' ');
+    const values = 'values' in key ? `${ruleOf(key).summary}; one of ${key.values.map((v) => `\`${v}\``).join(', ')}` : ruleOf(key).summary;
+    lines.push(`| ${names} | ${key.description} | ${key.fields.map((f) => `\`${f}\``).join(', ')} | ${values} |`);
+  }
+  return lines.join('\n');
+}
+
 /** The connection's environment variables and what each means. */
 export function connectionTable(): string {
   const lines = ['| variable | meaning |', '|---|---|'];
@@ -45,6 +57,7 @@ export function connectionErrorTable(): string {
 }
 
 export const README_SECTIONS: Record<string, () => string> = {
+  'search-keys': searchKeyTable,
   fields: fieldTable,
   actions: actionTable,
   'saved-searches': savedSearchTable,

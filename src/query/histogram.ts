@@ -1,0 +1,82 @@
+// Events over time for a filter: a date_histogram over the filter's range (or the oldest event to now), in nice steps.
+import type { Client } from '@opensearch-project/opensearch';
+import { INDEX_PATTERN } from '../storage/template.js';
+import type { AuditFilter } from './filter-keys.js';
+import { buildFilterQuery } from './filter-query.js';
+
+export interface HistogramBucket {
+  /** Start of the bucket, inclusive (never before the range). */
+  start: Date;
+  /** End of the bucket, exclusive (never after the range). */
+  end: Date;
+  count: number;
+}
+
+export interface Histogram {
+  buckets: HistogramBucket[];
+  /** Bucket width, as OpenSearch writes it (`1h`, `1d`). */
+  interval: string;
+  from: Date;
+  to: Date;
+}
+
+export interface HistogramOptions {
+  filter?: AuditFilter;
+  /** End of the range when the filter sets no `to`: the page's own now. */
+  now: Date;
+  /** Index or pattern to read. Default: every audit data stream. */
+  index?: string;
+  /** At most this many buckets. Default 60. */
+  maxBuckets?: number;
+}
+
+const MINUTE = 60_000;
+const HOUR = 60 * MINUTE;
+const DAY = 24 * HOUR;
+/** Bucket widths to choose from, narrowest first. */
+const STEPS: [string, number][] = [
+  ['1m', MINUTE], ['5m', 5 * MINUTE], ['10m', 10 * MINUTE], ['30m', 30 * MINUTE], ['1h', HOUR], ['3h', 3 * HOUR], ['6h', 6 * HOUR],
+  ['12h', 12 * HOUR], ['1d', DAY], ['7d', 7 * DAY], ['30d', 30 * DAY], ['90d', 90 * DAY], ['365d', 365 * DAY],
+];
+
+/** The narrowest step giving at most `maxBuckets` buckets over the span. */
+export function stepFor(spanMs: number, maxBuckets: number): [string, number] {
+  return STEPS.find(([, ms]) => spanMs / ms <= maxBuckets) ?? STEPS[STEPS.length - 1]!;
+}
+
+const searchOptions = (index: string | undefined) => ({ index: index ?? INDEX_PATTERN, ignore_unavailable: true, allow_no_indices: true });
+
+/** The oldest event's time in the index (any filter), or undefined when it holds none. */
+async function oldest(client: Client, index: string | undefined): Promise<Date | undefined> {
+  const res = await client.search({ ...searchOptions(index), body: { size: 0, track_total_hits: false, aggs: { oldest: { min: { field: '@timestamp' } } } } as never });
+  const value = (res.body as { aggregations?: { oldest?: { value?: number | null } } }).aggregations?.oldest?.value;
+  return typeof value === 'number' ? new Date(value) : undefined;
+}
+
+/**
+ * Counts the filter's events per time step between its `from` (or the oldest event) and its `to` (or `now`).
+ * Undefined when there is no range to draw (no events, or an empty range).
+ */
+export async function eventHistogram(client: Client, options: HistogramOptions): Promise<Histogram | undefined> {
+  const from = options.filter?.from ?? (await oldest(client, options.index));
+  const to = options.filter?.to ?? options.now;
+  if (!from || from.getTime() >= to.getTime()) return undefined;
+  const [interval, stepMs] = stepFor(to.getTime() - from.getTime(), options.maxBuckets ?? 60);
+  const bounds = { min: from.getTime(), max: to.getTime() - 1 };
+  const res = await client.search({
+    ...searchOptions(options.index),
+    body: {
+      query: buildFilterQuery(options.filter),
+      size: 0,
+      track_total_hits: false,
+      aggs: { over_time: { date_histogram: { field: '@timestamp', fixed_interval: interval, min_doc_count: 0, extended_bounds: bounds, hard_bounds: bounds } } },
+    } as never,
+  });
+  const raw = (res.body as { aggregations?: { over_time?: { buckets?: { key: number; doc_count: number }[] } } }).aggregations?.over_time?.buckets ?? [];
+  const buckets = raw.map((b) => ({
+    start: new Date(Math.max(b.key, from.getTime())),
+    end: new Date(Math.min(b.key + stepMs, to.getTime())),
+    count: b.doc_count,
+  }));
+  return { buckets, interval, from, to };
+}

@@ -1,0 +1,53 @@
+import { expect } from '../helpers/chai.js';
+import { countText } from '../../src/web/page-view.js';
+import { withoutEmptyParams } from '../../src/web/clean-url.js';
+import { histogramView } from '../../src/web/histogram-view.js';
+import { stepFor } from '../../src/query/histogram.js';
+import { parsePageParams } from '../../src/web/filter-params.js';
+
+describe('list page parts', () => {
+  describe('the count', () => {
+    it('reads "1–50 of 3,036", and "of 10,000+" when the total is a lower bound', () => {
+      expect(countText(1, 50, { value: 3036, relation: 'eq' })).to.deep.equal({ shown: '1–50', total: '3,036' });
+      expect(countText(49_951, 50, { value: 10_000, relation: 'gte' })).to.deep.equal({ shown: '49,951–50,000', total: '10,000+' });
+      expect(countText(1, 0, { value: 0, relation: 'eq' })).to.deep.equal({ shown: '0', total: '0' });
+    });
+  });
+
+  describe('clean URLs', () => {
+    it('drops empty parameters and keeps the rest in order', () => {
+      expect(withoutEmptyParams('/manage/audit?q=&action=login&user=+&action=view')).to.equal('/manage/audit?action=login&action=view');
+      expect(withoutEmptyParams('/manage/audit?range=')).to.equal('/manage/audit');
+    });
+    it('leaves a clean URL alone', () => {
+      expect(withoutEmptyParams('/manage/audit?action=login')).to.equal(undefined);
+      expect(withoutEmptyParams('/manage/audit')).to.equal(undefined);
+    });
+  });
+
+  describe('the histogram', () => {
+    it('takes the narrowest step giving at most 60 bars', () => {
+      expect(stepFor(3600_000, 60)[0]).to.equal('1m');
+      expect(stepFor(7 * 86_400_000, 60)[0]).to.equal('3h');
+      expect(stepFor(30 * 86_400_000, 60)[0]).to.equal('12h');
+    });
+    it('links each bar with events to its range, and none without', () => {
+      const params = parsePageParams({ action: 'login', range: '7d' }, { now: new Date('2026-11-24T12:00Z'), defaultSize: 50 }).params;
+      const view = histogramView(
+        {
+          interval: '1h',
+          from: new Date('2026-11-24T10:00Z'),
+          to: new Date('2026-11-24T12:00Z'),
+          buckets: [
+            { start: new Date('2026-11-24T10:00Z'), end: new Date('2026-11-24T11:00Z'), count: 0 },
+            { start: new Date('2026-11-24T11:00Z'), end: new Date('2026-11-24T12:00Z'), count: 7 },
+          ],
+        },
+        params,
+      )!;
+      expect(view.bars[0]!.href).to.equal(undefined);
+      expect(view.bars[1]!.href).to.equal('/manage/audit?action=login&from=2026-11-24T11%3A00%3A00.000Z&to=2026-11-24T12%3A00%3A00.000Z');
+      expect(view.bars[1]!.label).to.equal('7 events, 2026-11-24 11:00 UTC – 2026-11-24 12:00 UTC');
+    });
+  });
+});

@@ -14,6 +14,7 @@ import { toEcsDocument } from '../src/model/ecs-document.js';
 import { listEvents, encodeCursor, type AuditFilter } from '../src/query/list.js';
 import { parsePageParams } from '../src/web/filter-params.js';
 import { startWebServer } from '../src/web/server.js';
+import { benchApi } from './api.js';
 
 const TOTAL = Number(process.env.BENCH_EVENTS ?? 1_000_000);
 const NAMESPACE = process.env.BENCH_NAMESPACE ?? 'bench_web';
@@ -219,6 +220,8 @@ async function main(): Promise<void> {
       `| ${name} | ${first.total} | ${ms(quantile(first.server, 0.5))} / ${p95(first.server)} | ${p95(first.wall)} | ${p95(firstCold.wall)} | ${second ? `${ms(quantile(second.server, 0.5))} / ${p95(second.server)}` : 'n/a (fewer than 1,000 pages)'} | ${p95(second?.wall)} | ${p95(secondCold?.wall)} | ${(worst / 50).toFixed(2)} |`,
     );
   }
+
+  if (process.env.BENCH_API !== '0') await benchApi(web, dataDir, TOTAL);
 
   if (process.env.BENCH_EXPORT !== '0') await benchExport(client, index, get);
   console.log('\n(RSS is of this one process, which runs both the web server and the downloading client.)');

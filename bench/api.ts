@@ -81,7 +81,8 @@ export async function benchApi(web: WebServer, dataDir: string, total: number): 
   const username = `tail-${randomBytes(3).toString('hex')}`;
   await web.users.add(username, 'auditor', password);
   const loginPage = await fetch(`${web.url}/login`);
-  let cookie = loginPage.headers.getSetCookie().find((c) => c.startsWith('audit_trail.sid='))?.split(';')[0] ?? '';
+  // Every cookie the sign-in page sets (the sign-in form's token is checked against one).
+  let cookie = loginPage.headers.getSetCookie().map((c) => c.split(';')[0]!).join('; ');
   const csrf = /name="_csrf" value="([^"]+)"/.exec(await loginPage.text())![1]!;
   const login = await fetch(`${web.url}/login`, { method: 'POST', headers: { cookie, 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams({ _csrf: csrf, username, password }).toString(), redirect: 'manual' });
   cookie = login.headers.getSetCookie().find((c) => c.startsWith('audit_trail.sid='))!.split(';')[0]!;

@@ -1,4 +1,5 @@
 // The web view's Express app: helmet, no caching, health check, SQLite sessions, CSRF, sign-in, Manage > Audit, and error pages (503 when OpenSearch is down).
+import { decodeOpenSearchError } from '../storage/opensearch-error.js';
 import express, { type ErrorRequestHandler, type Express } from 'express';
 import { engine } from 'express-handlebars';
 import helmet from 'helmet';
@@ -50,8 +51,8 @@ const here = (path: string): string => fileURLToPath(new URL(path, import.meta.u
 
 /** True for errors meaning "OpenSearch does not answer" (connection refused, timeout, no living node, 5xx). */
 export function isStorageUnavailable(error: unknown): boolean {
-  const e = error as { name?: string; meta?: { statusCode?: number } };
-  return ['ConnectionError', 'TimeoutError', 'NoLivingConnectionsError'].includes(e?.name ?? '') || (e?.meta?.statusCode ?? 0) >= 500;
+  const decoded = decodeOpenSearchError(error);
+  return decoded.unreachable || (decoded.status ?? 0) >= 500;
 }
 
 /** Builds the app; listen on it yourself (or use startWebServer). */

@@ -14,6 +14,7 @@ import { toEcsDocument } from '../src/model/ecs-document.js';
 import { listEvents, encodeCursor, type AuditFilter } from '../src/query/list.js';
 import { parsePageParams } from '../src/web/filter-params.js';
 import { startWebServer } from '../src/web/server.js';
+import { benchApi } from './api.js';
 
 const TOTAL = Number(process.env.BENCH_EVENTS ?? 1_000_000);
 const NAMESPACE = process.env.BENCH_NAMESPACE ?? 'bench_web';
@@ -177,9 +178,11 @@ async function main(): Promise<void> {
     if (set) cookie = set.split(';')[0]!;
     return res;
   };
-  const loginPage = await (await get('/login')).text();
-  const csrf = /name="_csrf" value="([^"]+)"/.exec(loginPage)![1]!;
-  const login = await fetch(`${web.url}/login`, { method: 'POST', headers: { cookie, 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams({ _csrf: csrf, username: 'bench', password }).toString(), redirect: 'manual' });
+  const loginResponse = await fetch(`${web.url}/login`);
+  // Every cookie the sign-in page sets: the sign-in form's token is checked against one.
+  const loginCookies = loginResponse.headers.getSetCookie().map((c) => c.split(';')[0]!).join('; ');
+  const csrf = /name="_csrf" value="([^"]+)"/.exec(await loginResponse.text())![1]!;
+  const login = await fetch(`${web.url}/login`, { method: 'POST', headers: { cookie: loginCookies, 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams({ _csrf: csrf, username: 'bench', password }).toString(), redirect: 'manual' });
   cookie = login.headers.getSetCookie().find((c) => c.startsWith('audit_trail.sid='))!.split(';')[0]!;
 
   console.log(`\n[bench] ${TOTAL.toLocaleString('en')} events, ${REPEAT} requests per cell (${COLD_REPEAT} cold), ${PAGE} rows a page; times in ms. handler = the page handler's OpenSearch time (list and histogram in parallel, from Server-Timing); wall = the whole HTTP request seen by the client (render included); cold = wall with OpenSearch's request cache cleared before each request (the histogram is otherwise served from it on repeats).`);
@@ -219,6 +222,8 @@ async function main(): Promise<void> {
       `| ${name} | ${first.total} | ${ms(quantile(first.server, 0.5))} / ${p95(first.server)} | ${p95(first.wall)} | ${p95(firstCold.wall)} | ${second ? `${ms(quantile(second.server, 0.5))} / ${p95(second.server)}` : 'n/a (fewer than 1,000 pages)'} | ${p95(second?.wall)} | ${p95(secondCold?.wall)} | ${(worst / 50).toFixed(2)} |`,
     );
   }
+
+  if (process.env.BENCH_API !== '0') await benchApi(web, dataDir, TOTAL);
 
   if (process.env.BENCH_EXPORT !== '0') await benchExport(client, index, get);
   console.log('\n(RSS is of this one process, which runs both the web server and the downloading client.)');

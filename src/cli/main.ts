@@ -6,11 +6,12 @@ import { describeFailure } from './failure.js';
 import { setupCommand } from './setup.js';
 import { serveCommand } from './serve.js';
 import { usersCommand } from './users.js';
+import { tokensCommand } from './tokens.js';
 import { dashboardsCommand } from './dashboards.js';
 import { demoCommand } from './demo.js';
 import { opensearchCommand } from './opensearch.js';
 
-const COMMANDS: readonly Command[] = [setupCommand, serveCommand, usersCommand, dashboardsCommand, demoCommand, opensearchCommand];
+const COMMANDS: readonly Command[] = [setupCommand, serveCommand, usersCommand, tokensCommand, dashboardsCommand, demoCommand, opensearchCommand];
 
 function version(): string {
   const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };

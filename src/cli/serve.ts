@@ -25,10 +25,16 @@ wins over the file, the options below win over both):
   ${WEB_ENV.timeZone}     time zone of server-rendered times (default: the server's)
   ${WEB_ENV.sessionSecret} session cookie secret, 32+ characters (environment only;
                            default: generated once into the data directory)
+  ${WEB_ENV.apiCorsOrigins} browser origins allowed to call /api (default none)
+  ${WEB_ENV.apiRateLimit}   API requests per token and minute (default 600)
+  ${WEB_ENV.oidcIssuer}, ${WEB_ENV.oidcClientId}, ${WEB_ENV.oidcRedirectUri}
+                           single sign-on (OpenID Connect); see the README for the other
+                           AUDIT_WEB_OIDC_* settings (client secret, role claim and map, …)
   OPENSEARCH_URL, OPENSEARCH_USERNAME, OPENSEARCH_PASSWORD(_FILE), OPENSEARCH_CA_FILE, … the cluster
 
 Refused (exit 2): binding a non-loopback address without ${WEB_ENV.secure}=1; ${WEB_ENV.secure}=1
-without ${WEB_ENV.trustProxy}; no users yet; a session secret under 32 characters.
+without ${WEB_ENV.trustProxy}; no users yet (unless single sign-on is set); a session secret
+under 32 characters.
 GET /healthz: 200 {"status":"ok"} when OpenSearch answers, 503 otherwise (no sign-in, no data).
 SIGTERM or SIGINT: stops accepting connections, finishes requests in flight (10 s at most),
 closes the database, exits 0.
@@ -73,6 +79,9 @@ export async function serveWeb(options: ServeOptions): Promise<WebServer> {
     trustProxy: settings.trustProxy,
     ...(settings.namespace && { index: dataStreamName(settings.namespace) }),
     ...(settings.timeZone && { timeZone: settings.timeZone }),
+    ...(settings.oidc && { oidc: settings.oidc }),
+    ...(settings.apiCorsOrigins && { apiCorsOrigins: settings.apiCorsOrigins }),
+    ...(settings.apiRateLimit && { apiRateLimit: { max: settings.apiRateLimit } }),
   });
   options.log(`[serve] Manage > Audit at ${web.url}/manage/audit (health: ${web.url}/healthz; data in ${options.dataDir})`);
   return web;
@@ -116,7 +125,7 @@ export const serveCommand: Command = {
     const users = new UserStore(openWebDatabase(dataDir));
     const count = users.list().length;
     users.close();
-    if (!count) throw new ConfigurationError(WEB_ENV.dataDir, `holds no users yet (${dataDir}): add one with 'audit-trail users add NAME --role site_manager' (with the same ${WEB_ENV.dataDir}), then start serve again`);
+    if (!count && !settings.oidc) throw new ConfigurationError(WEB_ENV.dataDir, `holds no users yet (${dataDir}): add one with 'audit-trail users add NAME --role site_manager' (with the same ${WEB_ENV.dataDir}), then start serve again`);
     const cluster = clusterFromEnvironment(env, ctx);
     const web = await serveWeb({ cluster, settings, dataDir, log: ctx.err });
     ctx.out(`listening on ${web.url}`);

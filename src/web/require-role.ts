@@ -2,6 +2,7 @@
 import type { RequestHandler } from 'express';
 import type { Role } from '../model/vocabulary.js';
 import type { UserStore } from './auth/users.js';
+import { signedInUser } from './oidc/sso-session.js';
 
 /**
  * Anonymous → 303 to the sign-in page (coming back afterwards); signed in without an allowed role → 403 page
@@ -9,8 +10,7 @@ import type { UserStore } from './auth/users.js';
  */
 export function requireRole(users: UserStore, roles: readonly Role[]): RequestHandler {
   return (req, res, next) => {
-    const signedIn = req.session.user;
-    const user = signedIn ? users.get(signedIn.username) : undefined;
+    const user = signedInUser(req, users);
     if (!user) {
       res.redirect(303, `/login?next=${encodeURIComponent(req.originalUrl)}`);
       return;

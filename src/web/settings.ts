@@ -1,6 +1,7 @@
 // The web view's settings from the environment (AUDIT_WEB_*): every default and check in one place, shared by startWebServer and `audit-trail serve`.
 import { isAddressOrRange } from '../model/ip-range.js';
 import { ConfigurationError } from '../model/errors.js';
+import { checkOidcUrl, parseRoleMap, type OidcSettings } from './oidc/oidc-settings.js';
 
 /** Proxies trusted for the client address and protocol (`X-Forwarded-For`/`-Proto`): none, a hop count, or addresses/subnets. */
 export type TrustProxy = false | number | string[];
@@ -15,6 +16,17 @@ export const WEB_ENV = {
   trustProxy: 'AUDIT_WEB_TRUST_PROXY',
   namespace: 'AUDIT_WEB_NAMESPACE',
   timeZone: 'AUDIT_WEB_TIME_ZONE',
+  apiCorsOrigins: 'AUDIT_WEB_API_CORS_ORIGINS',
+  apiRateLimit: 'AUDIT_WEB_API_RATE_LIMIT',
+  oidcIssuer: 'AUDIT_WEB_OIDC_ISSUER',
+  oidcClientId: 'AUDIT_WEB_OIDC_CLIENT_ID',
+  oidcClientSecret: 'AUDIT_WEB_OIDC_CLIENT_SECRET',
+  oidcRedirectUri: 'AUDIT_WEB_OIDC_REDIRECT_URI',
+  oidcRoleClaim: 'AUDIT_WEB_OIDC_ROLE_CLAIM',
+  oidcRoleMap: 'AUDIT_WEB_OIDC_ROLE_MAP',
+  oidcNameClaim: 'AUDIT_WEB_OIDC_NAME_CLAIM',
+  oidcScopes: 'AUDIT_WEB_OIDC_SCOPES',
+  oidcLabel: 'AUDIT_WEB_OIDC_LABEL',
   sessionHours: 'AUDIT_WEB_SESSION_HOURS',
 } as const;
 
@@ -33,6 +45,12 @@ export interface WebSettings {
   namespace?: string;
   /** IANA time zone of server-rendered times. Default: the server's. */
   timeZone?: string;
+  /** Browser origins allowed to call the API (CORS), comma-separated. Default: none (CORS closed). */
+  apiCorsOrigins?: string[];
+  /** API requests allowed per token and minute. Default 600. */
+  apiRateLimit?: number;
+  /** Single sign-on with OpenID Connect, when AUDIT_WEB_OIDC_ISSUER is set. Default: off (local users only). */
+  oidc?: OidcSettings;
   /** A session ends this many hours after sign-in, however much it is used. Default 12 (`DEFAULT_SESSION_HOURS`). */
   sessionHours?: number;
 }
@@ -69,6 +87,37 @@ function parsePort(raw: string, option: string): number {
   return port;
 }
 
+function parseOrigins(raw: string, option: string): string[] {
+  const origins = raw.split(',').map((e) => e.trim()).filter(Boolean);
+  const bad = origins.filter((o) => {
+    try {
+      return new URL(o).origin !== o;
+    } catch {
+      return true;
+    }
+  });
+  if (!origins.length || bad.length) throw new ConfigurationError(option, `has ${bad.length ? `"${bad.join(', ')}"` : 'nothing'}: give origins like https://siem.example.com, comma-separated (scheme, host and port only)`);
+  return origins;
+}
+
+/** Single sign-on settings: all or nothing of issuer, client id and redirect URI. */
+function oidcFromEnvironment(env: NodeJS.ProcessEnv): OidcSettings | undefined {
+  const required = [WEB_ENV.oidcIssuer, WEB_ENV.oidcClientId, WEB_ENV.oidcRedirectUri] as const;
+  const given = required.filter((name) => env[name]);
+  if (!given.length) return undefined;
+  if (given.length < required.length) throw new ConfigurationError(required.find((name) => !env[name])!, `is not set while ${given.join(' and ')} ${given.length === 1 ? 'is' : 'are'}: single sign-on needs ${required.join(', ')}`);
+  const optional = { clientSecret: WEB_ENV.oidcClientSecret, roleClaim: WEB_ENV.oidcRoleClaim, nameClaim: WEB_ENV.oidcNameClaim, scopes: WEB_ENV.oidcScopes, label: WEB_ENV.oidcLabel } as const;
+  const oidc: OidcSettings = {
+    issuer: checkOidcUrl(env[WEB_ENV.oidcIssuer]!, WEB_ENV.oidcIssuer),
+    clientId: env[WEB_ENV.oidcClientId]!,
+    redirectUri: checkOidcUrl(env[WEB_ENV.oidcRedirectUri]!, WEB_ENV.oidcRedirectUri),
+  };
+  for (const [key, name] of Object.entries(optional)) if (env[name]) oidc[key as keyof typeof optional] = env[name];
+  if (env[WEB_ENV.oidcRoleMap]) oidc.roleMap = parseRoleMap(env[WEB_ENV.oidcRoleMap]!, WEB_ENV.oidcRoleMap);
+  if (oidc.scopes && !oidc.scopes.split(/\s+/).includes('openid')) throw new ConfigurationError(WEB_ENV.oidcScopes, `must include openid, not "${oidc.scopes}"`);
+  return oidc;
+}
+
 /** The web settings from `env` (default `process.env`), checked; bad values throw a ConfigurationError naming the variable. */
 export function webSettingsFromEnvironment(env: NodeJS.ProcessEnv = process.env): WebSettings {
   const settings: WebSettings = {
@@ -92,6 +141,14 @@ export function webSettingsFromEnvironment(env: NodeJS.ProcessEnv = process.env)
     }
     settings.timeZone = timeZone;
   }
+  if (env[WEB_ENV.apiCorsOrigins]) settings.apiCorsOrigins = parseOrigins(env[WEB_ENV.apiCorsOrigins]!, WEB_ENV.apiCorsOrigins);
+  const rate = env[WEB_ENV.apiRateLimit];
+  if (rate) {
+    if (!/^\d{1,6}$/.test(rate) || Number(rate) < 1) throw new ConfigurationError(WEB_ENV.apiRateLimit, `must be a whole number of requests per token and minute (e.g. 600), not "${rate}"`);
+    settings.apiRateLimit = Number(rate);
+  }
+  const oidc = oidcFromEnvironment(env);
+  if (oidc) settings.oidc = oidc;
   const hours = env[WEB_ENV.sessionHours];
   if (hours) {
     const n = Number(hours);

@@ -1,4 +1,5 @@
 // The web view's Express app: helmet, no caching, health check, SQLite sessions, CSRF, sign-in, Manage > Audit, and error pages (503 when OpenSearch is down).
+import { decodeOpenSearchError } from '../storage/opensearch-error.js';
 import express, { type ErrorRequestHandler, type Express } from 'express';
 import { engine } from 'express-handlebars';
 import helmet from 'helmet';
@@ -14,8 +15,10 @@ import { authRoutes, loginLimiter, type LoginLimit } from './auth-routes.js';
 import { auditRoutes } from './audit-routes.js';
 import { healthCheck } from './health.js';
 import { parseTrustProxy, type TrustProxy } from './settings.js';
+import { machineAccess, type MachineAccessOptions } from './machine-access.js';
+import { signedInUser } from './oidc/sso-session.js';
 
-export interface WebAppOptions {
+export interface WebAppOptions extends MachineAccessOptions {
   /** OpenSearch client the query module reads with. */
   client: Client;
   /** The users who may sign in. */
@@ -48,8 +51,8 @@ const here = (path: string): string => fileURLToPath(new URL(path, import.meta.u
 
 /** True for errors meaning "OpenSearch does not answer" (connection refused, timeout, no living node, 5xx). */
 export function isStorageUnavailable(error: unknown): boolean {
-  const e = error as { name?: string; meta?: { statusCode?: number } };
-  return ['ConnectionError', 'TimeoutError', 'NoLivingConnectionsError'].includes(e?.name ?? '') || (e?.meta?.statusCode ?? 0) >= 500;
+  const decoded = decodeOpenSearchError(error);
+  return decoded.unreachable || (decoded.status ?? 0) >= 500;
 }
 
 /** Builds the app; listen on it yourself (or use startWebServer). */
@@ -70,6 +73,8 @@ export function createWebApp(options: WebAppOptions): Express {
   app.use(helmet({ hsts: options.secure ?? false, contentSecurityPolicy: { directives: { upgradeInsecureRequests: options.secure ? [] : null } } }));
   app.use('/static', express.static(here('./public'), { maxAge: '1h' }));
   app.get('/healthz', healthCheck(options.client, options.stopping ?? (() => false)));
+  const machine = machineAccess(options);
+  app.use('/api', machine.api);
   app.use(express.urlencoded({ extended: false, limit: '10kb' }));
   app.use((_req, res, next) => {
     // Audit data must not outlive the sign-out in the browser's cache: no dynamic answer is stored.
@@ -81,16 +86,18 @@ export function createWebApp(options: WebAppOptions): Express {
   const csrfToken = (req: express.Request): string => generateToken(req);
   app.use((req, res, next) => {
     // The layout's sign-out form needs the user and a token on every page, error pages included.
-    res.locals.user = req.session.user ? options.users.get(req.session.user.username) : undefined;
+    res.locals.user = signedInUser(req, options.users);
     if (res.locals.user) res.locals.csrf = csrfToken(req);
     next();
   });
+  app.use(machine.signIn);
   // The sign-in form is checked without a session (none is stored before sign-in); every other form by the session's token.
   const loginForm = loginCsrf(secrets[0]!, options.secure ?? false);
   app.post('/login', ...loginLimiter(options.loginLimit), loginForm.check);
   app.use((req, res, next) => (req.method === 'POST' && req.path === '/login' ? next() : csrfSynchronisedProtection(req, res, next)));
   app.get('/', (_req, res) => res.redirect(303, '/manage/audit'));
   app.use(authRoutes(options.users, loginForm.token));
+  app.use(machine.liveTail);
   app.use(auditRoutes({ client: options.client, users: options.users, pageSize, now: options.now ?? (() => new Date()), csrfToken, ...(options.index ? { index: options.index } : {}), ...(options.timeZone ? { timeZone: options.timeZone } : {}) }));
   app.use((req, res) => {
     res.status(404).render('message', { title: 'Not found', heading: 'Page not found', message: `There is nothing at ${req.path}.`, back: '/manage/audit' });

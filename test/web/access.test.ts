@@ -38,6 +38,9 @@ function registeredRoutes(app: Express): string[] {
 
 /** Routes anyone may reach (checked in their own tests); every other route must be behind the role check. */
 const PUBLIC_ROUTES = ['GET /', 'GET /healthz', 'GET /login', 'POST /login', 'POST /logout'];
+/** The JSON API answers bearer tokens only (tokens × roles in api.test.ts): here no session may open it. Its OpenAPI document is public. */
+const isApiRoute = (route: string): boolean => route.startsWith('GET /api/');
+const API_PUBLIC = 'GET /api/v1/openapi.json';
 
 describe('web view: access, sessions and bad input (real OpenSearch, HTTP)', () => {
   let client: Client;
@@ -63,7 +66,7 @@ describe('web view: access, sessions and bad input (real OpenSearch, HTTP)', () 
       db.close();
     });
     const protectedPaths = (): string[] => {
-      const other = routes.filter((r) => !PUBLIC_ROUTES.includes(r));
+      const other = routes.filter((r) => !PUBLIC_ROUTES.includes(r) && !isApiRoute(r));
       expect(other.filter((r) => !r.startsWith('GET /manage/')), 'routes the matrix cannot walk: make them GET under /manage/ or public').to.deep.equal([]);
       return other.map((r) => r.slice('GET '.length).replace(/:(\w+)/g, (_, name: string) => {
         if (name === 'id') return events[3]!.id;
@@ -72,7 +75,7 @@ describe('web view: access, sessions and bad input (real OpenSearch, HTTP)', () 
     };
 
     it('reads the routes from the app: the public ones and at least the four audit pages', () => {
-      expect(routes).to.include.members([...PUBLIC_ROUTES, 'GET /manage/audit', 'GET /manage/audit/events/:id', 'GET /manage/audit/export.csv', 'GET /manage/audit/export.ndjson']);
+      expect(routes).to.include.members([...PUBLIC_ROUTES, API_PUBLIC, 'GET /api/v1/events', 'GET /manage/audit', 'GET /manage/audit/events/:id', 'GET /manage/audit/export.csv', 'GET /manage/audit/export.ndjson']);
       expect(protectedPaths()).to.have.length.of.at.least(4);
     });
 
@@ -80,6 +83,10 @@ describe('web view: access, sessions and bad input (real OpenSearch, HTTP)', () 
       it(`${role}`, async () => {
         const http = new HttpSession(h.web.url);
         if (role !== 'anonymous') expect((await http.signIn(ACCOUNTS[role as Role])).status).to.equal(303);
+        for (const route of routes.filter(isApiRoute)) {
+          const path = route.slice('GET '.length).replace(':id', events[3]!.id);
+          expect((await http.request(path)).status, path).to.equal(route === API_PUBLIC ? 200 : 401);
+        }
         for (const path of protectedPaths()) {
           const res = await http.request(path);
           const body = await res.text();

@@ -1,0 +1,82 @@
+// `audit-trail tokens create|list|revoke`: API bearer tokens in the data directory `serve` uses; a new token is printed once and stored only as a hash.
+import { defaultDataDir, openWebDatabase } from '../web/auth/data.js';
+import { DEFAULT_TOKEN_EXPIRY, MAX_TOKEN_DAYS, TokenError, TokenStore, parseExpiry, type ApiToken } from '../web/api/token-store.js';
+import { webSettingsFromEnvironment } from '../web/settings.js';
+import { ROLES, type Role } from '../model/vocabulary.js';
+import { COMMON_HELP, CommandError, EXIT, UsageError, parse, type CliContext, type Command } from './command.js';
+import { effectiveEnvironment } from './config.js';
+
+const HELP = `usage: audit-trail tokens <create|list|revoke> …
+
+  create NAME --role ROLE [--expires 90d]  create a token for the API; prints it once
+  list                                     tokens: name, role, created, expires, last used, state
+  revoke NAME                              refuse the token from now on (it stays listed)
+
+Roles: ${ROLES.join(', ')} (a member's token is refused by the API, as a member is by the page).
+--expires: days or hours from now, e.g. 30d or 12h (default ${DEFAULT_TOKEN_EXPIRY}, at most ${MAX_TOKEN_DAYS}d).
+Use a token as 'Authorization: Bearer atr_…' on GET /api/v1/events. Only its SHA-256 hash is
+stored: a lost token cannot be shown again; revoke it and create another.
+Tokens live in AUDIT_WEB_DATA_DIR (web.db), the directory 'audit-trail serve' uses.
+${COMMON_HELP}
+
+Exit codes: 0 done, 1 refused (name taken, no such token), 2 usage or configuration error`;
+
+const day = (d: Date | undefined): string => (d ? d.toISOString().replace(/\.\d+Z$/, 'Z') : '-');
+
+function state(token: ApiToken, now: Date): string {
+  if (token.revokedAt) return 'revoked';
+  return token.expiresAt.getTime() <= now.getTime() ? 'expired' : 'active';
+}
+
+export const tokensCommand: Command = {
+  name: 'tokens',
+  summary: 'manage the API bearer tokens (create, list, revoke)',
+  help: HELP,
+  async run(args: string[], ctx: CliContext): Promise<number> {
+    const { values, positionals } = parse(args, { role: { type: 'string' }, expires: { type: 'string' } });
+    if (values.help) {
+      ctx.out(HELP);
+      return EXIT.ok;
+    }
+    const [action, name, ...rest] = positionals;
+    const arity: Record<string, number> = { create: 1, list: 0, revoke: 1 };
+    if (!action) throw new UsageError('give an action: create, list or revoke');
+    if (arity[action] === undefined) throw new UsageError(`unknown action '${action}': use create, list or revoke`);
+    if (positionals.length - 1 !== arity[action] || rest.length) throw new UsageError(`'tokens ${action}' takes ${arity[action] ? 'one token name' : 'no name'}`);
+    if ((values.role !== undefined || values.expires !== undefined) && action !== 'create') throw new UsageError('--role and --expires go with create');
+    if (action === 'create' && !values.role) throw new UsageError(`'tokens create' needs --role (one of ${ROLES.join(', ')})`);
+    if (values.role !== undefined && !(ROLES as readonly string[]).includes(values.role)) throw new UsageError(`--role '${values.role}' is not a role: use one of ${ROLES.join(', ')}`);
+    if (values.expires !== undefined) {
+      try {
+        parseExpiry(values.expires);
+      } catch (error) {
+        throw new UsageError(`--expires: ${(error as Error).message}`);
+      }
+    }
+    const env = effectiveEnvironment(ctx, values.config);
+    const db = openWebDatabase(webSettingsFromEnvironment(env).dataDir ?? defaultDataDir());
+    const tokens = new TokenStore(db);
+    const now = new Date();
+    try {
+      if (action === 'list') {
+        ctx.out(['name', 'role', 'created', 'expires', 'last_used', 'state'].join('\t'));
+        for (const t of tokens.list()) ctx.out([t.name, t.role, day(t.createdAt), day(t.expiresAt), day(t.lastUsedAt), state(t, now)].join('\t'));
+        return EXIT.ok;
+      }
+      if (action === 'revoke') {
+        const token = tokens.revoke(name!, now);
+        ctx.out(`revoked ${token.name}`);
+        return EXIT.ok;
+      }
+      const { token, secret } = tokens.create(name!, values.role as Role, values.expires ?? DEFAULT_TOKEN_EXPIRY, now);
+      ctx.out(`created ${token.name} (${token.role}), expires ${day(token.expiresAt)}`);
+      ctx.out(`token: ${secret}\n(shown once: only its hash is stored)`);
+      return EXIT.ok;
+    } catch (error) {
+      if (error instanceof TokenError) throw new CommandError(error.message);
+      throw error;
+    } finally {
+      db.close();
+    }
+  },
+};

@@ -83,6 +83,8 @@ export const ECS_VERSION: string = ecsHelpers.version;
 /** Dataset and data stream naming (`type-dataset-namespace`). */
 export const DATA_STREAM_TYPE = 'logs';
 export const DATASET = 'audit_trail.events';
+/** Dataset of the signed checkpoints producers write beside their events. */
+export const CHECKPOINT_DATASET = 'audit_trail.checkpoints';
 export const DEFAULT_NAMESPACE = 'default';
 export const INDEX_TEMPLATE_NAME = 'audit-trail';
 /** Bump whenever FIELDS or template settings change: setup upgrades older installed templates. */

@@ -1,6 +1,6 @@
 // Builds the composable index template for the audit data stream from the vocabulary's field list.
 import { createHash } from 'node:crypto';
-import { DATASET, DATA_STREAM_TYPE, DEFAULT_NAMESPACE, FIELDS, INDEX_TEMPLATE_NAME, TEMPLATE_VERSION, type FieldSpec } from '../model/vocabulary.js';
+import { CHECKPOINT_DATASET, DATASET, DATA_STREAM_TYPE, DEFAULT_NAMESPACE, FIELDS, INDEX_TEMPLATE_NAME, TEMPLATE_VERSION, type FieldSpec } from '../model/vocabulary.js';
 
 export type Mapping = Record<string, unknown>;
 interface ObjectMapping {
@@ -13,6 +13,11 @@ export function dataStreamName(namespace: string = DEFAULT_NAMESPACE): string {
     throw new RangeError(`namespace ${JSON.stringify(namespace)} must be lower case letters, digits and _ (no "-")`);
   }
   return `${DATA_STREAM_TYPE}-${DATASET}-${namespace}`;
+}
+
+/** Name of the checkpoint data stream for a namespace: `logs-audit_trail.checkpoints-<namespace>`. */
+export function checkpointStreamName(namespace: string = DEFAULT_NAMESPACE): string {
+  return dataStreamName(namespace).replace(`-${DATASET}-`, `-${CHECKPOINT_DATASET}-`);
 }
 
 /** The index pattern the template applies to (every namespace). */

@@ -33,6 +33,7 @@ const folderOf = (module: string): string => (module.includes('/') ? module.slic
 /** Which folders each folder must never import. */
 const FORBIDDEN: Record<string, readonly string[]> = {
   model: ['transport', 'recorder', 'storage', 'query', 'dashboards', 'web', 'cli', 'dev'],
+  integrity: ['transport', 'recorder', 'storage', 'query', 'dashboards', 'web', 'cli', 'dev'],
   storage: ['transport', 'recorder', 'query', 'dashboards', 'web', 'cli', 'dev'],
   transport: ['recorder', 'query', 'dashboards', 'web', 'cli', 'dev'],
   recorder: ['query', 'dashboards', 'web', 'cli', 'dev'],

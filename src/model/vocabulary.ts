@@ -85,10 +85,12 @@ export const DATA_STREAM_TYPE = 'logs';
 export const DATASET = 'audit_trail.events';
 /** Dataset of the signed checkpoints producers write beside their events. */
 export const CHECKPOINT_DATASET = 'audit_trail.checkpoints';
+/** Name of the index template of the checkpoint data streams. */
+export const CHECKPOINT_TEMPLATE_NAME = 'audit-trail-checkpoints';
 export const DEFAULT_NAMESPACE = 'default';
 export const INDEX_TEMPLATE_NAME = 'audit-trail';
 /** Bump whenever FIELDS or template settings change: setup upgrades older installed templates. */
-export const TEMPLATE_VERSION = 1;
+export const TEMPLATE_VERSION = 2;
 
 /** OpenSearch mapping kinds used in the template. */
 export const FIELD_KINDS = ['date', 'keyword', 'ip', 'long', 'flat_object', 'match_only_text'] as const;
@@ -139,8 +141,21 @@ export const FIELDS = [
   { name: 'audit_trail.diff', kind: 'flat_object', ecs: false, description: 'What changed: `{field: {old, new}}`; secret fields carry hashes, never values.' },
   { name: 'audit_trail.details', kind: 'flat_object', ecs: false, description: 'Free-form details given by the caller.' },
   { name: 'audit_trail.producer', kind: 'keyword', ecs: false, description: 'Id of the producing transport (with event.sequence).' },
+  { name: 'audit_trail.chain.link', kind: 'keyword', ecs: false, description: 'The event’s link in its producer’s hash chain: SHA-256 over `prev` and the document’s RFC 8785 canonical JSON without these two fields.' },
+  { name: 'audit_trail.chain.prev', kind: 'keyword', ecs: false, description: 'The link of the producer’s event before (64 zeros for its first).' },
 ] as const satisfies readonly FieldSpec[];
 export type FieldName = (typeof FIELDS)[number]['name'];
+
+/** Every indexed field of the checkpoint data streams, once (their template is built from it). */
+export const CHECKPOINT_FIELDS = [
+  { name: '@timestamp', kind: 'date', ecs: true, description: 'When the producer made the checkpoint.' },
+  { name: 'audit_trail.producer', kind: 'keyword', ecs: false, description: 'The producer whose chain the checkpoint signs.' },
+  { name: 'audit_trail.checkpoint.number', kind: 'long', ecs: false, description: '1, 2, 3, … per producer; each names the digest of the one before.' },
+  { name: 'audit_trail.checkpoint.sequence', kind: 'long', ecs: false, description: 'The chain head: the last sequence number given when it was made.' },
+  { name: 'audit_trail.checkpoint.link', kind: 'keyword', ecs: false, description: 'The chain link after that sequence.' },
+  { name: 'audit_trail.checkpoint.kind', kind: 'keyword', ecs: false, description: 'Why it was written: count, interval, close or retention.' },
+  { name: 'audit_trail.checkpoint.key_id', kind: 'keyword', ecs: false, description: 'Id of the Ed25519 key that signed it.' },
+] as const satisfies readonly FieldSpec[];
 
 /** Top-level keys the document builder owns; caller metadata can never set them. */
 export const RESERVED_TOP_LEVEL_KEYS = [

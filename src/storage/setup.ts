@@ -4,6 +4,7 @@ import { buildIndexTemplate, buildMappingProperties, dataStreamName, INDEX_TEMPL
 import { TEMPLATE_VERSION } from '../model/vocabulary.js';
 import { decodeOpenSearchError, explainOpenSearchError } from './opensearch-error.js';
 import { checkClusterVersion, UnsupportedClusterError } from './cluster-version.js';
+import { installCheckpointTemplate } from './checkpoint-template.js';
 
 export interface SetupResult {
   /** What happened to the template. */
@@ -12,6 +13,8 @@ export interface SetupResult {
   previousVersion?: number;
   dataStream: string;
   dataStreamCreated: boolean;
+  /** The template of the signed checkpoints' data stream. */
+  checkpointTemplate: 'installed' | 'unchanged';
 }
 
 export interface SetupOptions {
@@ -78,6 +81,7 @@ async function setup(client: Client, options: SetupOptions): Promise<SetupResult
     template = previous === TEMPLATE_VERSION ? 'unchanged' : 'newer-installed';
   }
 
+  const checkpointTemplate = await installCheckpointTemplate(client);
   let dataStreamCreated = false;
   if (options.createDataStream ?? true) {
     try {
@@ -94,7 +98,7 @@ async function setup(client: Client, options: SetupOptions): Promise<SetupResult
       if (statusOf(error) !== 404) throw error;
     });
   }
-  const result: SetupResult = { template, dataStream: stream, dataStreamCreated };
+  const result: SetupResult = { template, dataStream: stream, dataStreamCreated, checkpointTemplate };
   if (previous !== undefined) result.previousVersion = previous;
   return result;
 }

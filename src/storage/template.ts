@@ -3,7 +3,7 @@ import { createHash } from 'node:crypto';
 import { CHECKPOINT_DATASET, DATASET, DATA_STREAM_TYPE, DEFAULT_NAMESPACE, FIELDS, INDEX_TEMPLATE_NAME, TEMPLATE_VERSION, type FieldSpec } from '../model/vocabulary.js';
 
 export type Mapping = Record<string, unknown>;
-interface ObjectMapping {
+export interface ObjectMapping {
   properties: Record<string, Mapping | ObjectMapping>;
 }
 

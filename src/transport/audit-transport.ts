@@ -1,19 +1,19 @@
 // The winston transport: validates and shapes `info.audit` events, then hands them to the queue, spool and sender.
 import TransportStream from 'winston-transport';
 import { hostname } from 'node:os';
-import { AuditValidationError, validateEvent, type AuditEvent } from '../model/event.js';
+import type { AuditEvent } from '../model/event.js';
 import { resolveTransportOptions, type AuditTransportOptions, type ResolvedTransportOptions } from './options.js';
 import { SpoolFiles } from './spool-files.js';
 import { DeliveryQueue } from './queue.js';
-import { RECORD_OVERHEAD } from './queue-records.js';
 import { Sender } from './sender.js';
 import { DeadLetterSink, deadLetterRecord, type DeadLetterInput, type DeadLetterRecord } from './dead-letter.js';
 import { bulkChunkEncoder } from './bulk-line.js';
-import { entryMetadata, metadataProblem, shapeEvent, type IntakeContext } from './intake.js';
-import { vouchedDescription } from './validated-events.js';
+import { readEntry, shapeEvent, tooBigToHold, type IntakeContext } from './intake.js';
 import { replayScreen } from './replay-screen.js';
 import type { ItemOutcome } from './bulk.js';
 import type { DropNotice, TransportStats, TransportWarning } from './reports.js';
+import { Checkpointer } from './checkpointer.js';
+import { GENESIS_LINK } from '../integrity/chain.js';
 
 export type { TransportStats, TransportWarning, DropNotice } from './reports.js';
 
@@ -27,11 +27,14 @@ export class OpenSearchAuditTransport extends TransportStream {
   private readonly sender: Sender;
   private readonly deadLetters: DeadLetterSink;
   private sequence: number;
+  /** The chain head: the link of the last event taken into the chain. */
+  private head: string;
+  private readonly checkpointer: Checkpointer | undefined;
   private closing: Promise<number> | undefined;
   private shuttingDown = false;
   private blockedNext: (() => void) | undefined;
   private capacityWaiters: (() => void)[] = [];
-  private readonly counters = { accepted: 0, ignored: 0, invalid: 0, delivered: 0, replayed: 0, retried: 0, deadLettered: 0, dropped: 0, corruptBytes: 0 };
+  private readonly counters = { accepted: 0, ignored: 0, invalid: 0, delivered: 0, replayed: 0, retried: 0, deadLettered: 0, dropped: 0, corruptBytes: 0, checkpoints: 0 };
 
   constructor(options: AuditTransportOptions = {}) {
     const opts = resolveTransportOptions(options);
@@ -42,6 +45,7 @@ export class OpenSearchAuditTransport extends TransportStream {
       : undefined;
     this.producer = this.spool?.producerId ?? opts.producerId!;
     this.sequence = this.spool?.lastSequence ?? 0;
+    this.head = this.spool?.lastLink ?? GENESIS_LINK;
     this.intake = {
       service: Object.fromEntries(Object.entries(opts.service).filter(([, v]) => v !== undefined)),
       hostname: hostname(), producer: this.producer, redact: opts.redact, encode: bulkChunkEncoder(opts.dataStream),
@@ -70,6 +74,15 @@ export class OpenSearchAuditTransport extends TransportStream {
       freed: () => this.freed(),
       failed: (error) => this.problem({ kind: 'internal', message: `audit transport delivery loop: ${error.message}`, error }),
     }, replayScreen(opts.client, this.producer));
+    this.checkpointer = opts.checkpoints && new Checkpointer(opts.checkpoints, this.producer, opts.spoolDir, bulkChunkEncoder(opts.checkpointStream), {
+      head: () => ({ sequence: this.sequence, link: this.head }),
+      write: ({ body, eventId }) => {
+        this.queue.push(body, { acceptedAt: Date.now(), sequence: 0, eventId }, true); // never dropped by an overflow policy
+        this.counters.checkpoints++;
+        this.sender.nudge();
+      },
+      problem: (message, error) => this.problem({ kind: 'checkpoint', message, ...(error ? { error } : {}) }),
+    });
     if (!this.queue.drained) this.sender.flushNow(); // replay what the last run left (read back as the sender reaches it)
   }
 
@@ -126,26 +139,10 @@ export class OpenSearchAuditTransport extends TransportStream {
   }
 
   private accept(info: Record<string, unknown>): void {
-    if (!info || typeof info !== 'object' || info.audit === undefined) {
-      this.counters.ignored++;
-      return;
-    }
-    // An event the typed API vouched for is validated and described already.
-    const description = vouchedDescription(info.audit);
-    let event: AuditEvent;
-    try {
-      event = description === undefined ? validateEvent(info.audit) : (info.audit as AuditEvent);
-    } catch (error) {
-      this.invalid(error instanceof AuditValidationError ? error.message : `invalid audit event: ${String(error)}`, error as Error);
-      return;
-    }
-    const meta = entryMetadata(info);
-    const problem = metadataProblem(meta);
-    if (problem) {
-      this.invalid(`invalid audit event: ${problem}`, undefined, event.id);
-      return;
-    }
-    this.take(event, typeof info.level === 'string' ? info.level : undefined, meta, description);
+    const entry = readEntry(info);
+    if (entry === 'ignored') this.counters.ignored++;
+    else if ('invalid' in entry) this.invalid(entry.invalid, entry.error, entry.eventId);
+    else this.take(entry.event, typeof info.level === 'string' ? info.level : undefined, entry.meta, entry.description);
   }
 
   /** Numbers the event (before any policy, so whatever becomes of it leaves a known gap), shapes it and queues it. */
@@ -155,33 +152,33 @@ export class OpenSearchAuditTransport extends TransportStream {
       return;
     }
     const sequence = ++this.sequence;
-    const shaped = shapeEvent(event, level, meta, message, sequence, this.intake);
+    const shaped = shapeEvent(event, level, meta, message, sequence, this.head, this.intake);
     if ('failed' in shaped) {
       this.drop({ reason: 'redact-failed', count: 1, eventId: event.id, producer: this.producer, sequence }, shaped.message);
       return;
     }
     const { body, eventId } = shaped.chunk;
-    // Never held under the cap (with a spool: beside a segment being read back): dead-lettered now, not kept for good.
-    if (body.length + RECORD_OVERHEAD > this.opts.memoryCapBytes - (this.spool ? this.opts.segmentBytes : 0)) {
-      const cap = `memoryCapBytes ${this.opts.memoryCapBytes}${this.spool ? ` less segmentBytes ${this.opts.segmentBytes}` : ''}`;
-      const why = `event of ${body.length} bytes can never be held in memory (${cap}): make it smaller`;
-      void this.refused([{ body, eventId, sequence }], 413, why).then((written) => written || this.drop({ reason: 'disk-error', count: 1, eventId, producer: this.producer, sequence }, `${why}; its dead letter could not be written`));
+    const link = (this.head = shaped.link);
+    const why = tooBigToHold(body.length, this.opts); // dead-lettered now, not kept for good
+    if (why) {
+      void this.refused([{ body, eventId, sequence, link }], 413, why).then((written) => written || this.drop({ reason: 'disk-error', count: 1, eventId, producer: this.producer, sequence, link }, `${why}; its dead letter could not be written`));
       return;
     }
-    const result = this.queue.push(body, { acceptedAt: Date.now(), sequence, eventId });
+    const result = this.queue.push(body, { acceptedAt: Date.now(), sequence, eventId, link });
     if (result === 'dropped-memory') {
-      this.drop({ reason: 'memory-cap', count: 1, eventId, producer: this.producer, sequence }, `memory cap (${this.opts.memoryCapBytes} bytes) reached with overflow "drop-newest"`);
+      this.drop({ reason: 'memory-cap', count: 1, eventId, producer: this.producer, sequence, link }, `memory cap (${this.opts.memoryCapBytes} bytes) reached with overflow "drop-newest"`);
       return;
     }
     if (result === 'dropped-spool') {
-      this.drop({ reason: 'spool-full', count: 1, eventId, producer: this.producer, sequence }, `spool full (maxSpoolBytes ${this.opts.maxSpoolBytes})`);
+      this.drop({ reason: 'spool-full', count: 1, eventId, producer: this.producer, sequence, link }, `spool full (maxSpoolBytes ${this.opts.maxSpoolBytes})`);
       return;
     }
     this.counters.accepted++;
+    this.checkpointer?.counted();
     this.sender.nudge();
   }
 
-  private invalid(message: string, error?: Error, eventId?: string): void {
+  private invalid(message: string, error: Error | undefined, eventId: string | undefined): void {
     this.counters.invalid++;
     this.problem({ kind: 'invalid', message, ...(error ? { error } : {}), ...(eventId ? { eventId } : {}) });
   }
@@ -209,6 +206,7 @@ export class OpenSearchAuditTransport extends TransportStream {
 
   private async drainAndStop(timeoutMs: number): Promise<number> {
     this.shuttingDown = true;
+    this.checkpointer?.close();
     this.sender.setKeepAlive(true);
     this.sender.flushNow();
     let deadline: NodeJS.Timeout | undefined;
@@ -255,6 +253,7 @@ export class OpenSearchAuditTransport extends TransportStream {
     const letters: DeadLetterRecord[] = records.map((record) => deadLetterRecord(record, status, reason, this.producer));
     if (!(await this.deadLetters.write(letters))) return false;
     this.counters.deadLettered += records.length;
+    for (const record of records) if (record.sequence > 0) this.checkpointer?.gap(record.sequence, `dead-letter ${status}`, record.link);
     for (const letter of letters) {
       this.emit('deadLetter', letter);
       this.problem({ kind: 'dead-letter', message: `event refused (${status}): ${reason}`, ...(letter.event_id ? { eventId: letter.event_id } : {}) });
@@ -278,7 +277,10 @@ export class OpenSearchAuditTransport extends TransportStream {
 
   private drop(notice: DropNotice, why: string): void {
     this.counters.dropped += notice.count;
-    if (notice.sequence !== undefined) this.spool?.noteSequence(notice.sequence);
+    if (notice.sequence !== undefined) {
+      this.spool?.noteSequence(notice.sequence, notice.link);
+      this.checkpointer?.gap(notice.sequence, notice.reason, notice.link);
+    }
     this.emit('dropped', notice);
     this.problem({ kind: 'dropped', message: `${notice.count} event(s) dropped: ${why}`, ...(notice.eventId ? { eventId: notice.eventId } : {}) });
   }

@@ -18,7 +18,7 @@ export interface DeadLetterRecord {
 }
 
 /** A refused event: its bulk chunk, the event id it was sent under and its sequence number. */
-export type DeadLetterInput = BulkChunk & { sequence: number };
+export type DeadLetterInput = BulkChunk & { sequence: number; link?: string };
 
 /** Builds the record from a refused event's bulk chunk and the event id it was sent under. */
 export function deadLetterRecord(refused: DeadLetterInput, status: number, reason: string, producer: string): DeadLetterRecord {

@@ -4,7 +4,11 @@ import { randomBytes } from 'node:crypto';
 import { resolve } from 'node:path';
 import { Client } from '@opensearch-project/opensearch';
 import { ConfigurationError } from '../model/errors.js';
-import { dataStreamName } from '../storage/template.js';
+import type { KeyObject } from 'node:crypto';
+import { checkpointStreamName, dataStreamName } from '../storage/template.js';
+import { signingKeyFrom } from '../integrity/keys.js';
+import type { SignedCheckpoint } from '../integrity/checkpoint.js';
+import type { CheckpointSettings } from './checkpointer.js';
 import { CONNECTION_ENV, connectionFromEnvironment, createOpenSearchClient, type ConnectionOptions } from '../storage/connection.js';
 import type { AuditDocument, DocumentRedactor } from '../model/ecs-document.js';
 import { DEFAULT_NAMESPACE } from '../model/vocabulary.js';
@@ -84,6 +88,20 @@ export interface AuditTransportOptions {
    * `diff` and metadata alone, and the document is serialised straight from the event. Default: none.
    */
   redact?: DocumentRedactor;
+  /**
+   * Ed25519 private key (PEM text or KeyObject) that signs this producer's checkpoints, so an auditor
+   * holding the public key can verify the chain. Default: none (events are still linked, but nothing
+   * is signed: verification reports everything as an unsigned tail).
+   */
+  signingKey?: string | KeyObject;
+  /** A signed checkpoint after this many events. Default: 1000. */
+  checkpointEvery?: number;
+  /** A signed checkpoint at least this often while events come, in ms (and one at `close()`). Default: 10000. */
+  checkpointIntervalMs?: number;
+  /** An append-only file outside the cluster that receives a copy of every checkpoint (synced). Default: none. */
+  anchorFile?: string;
+  /** Called with every signed checkpoint, to anchor it where you choose; must not throw. Default: none. */
+  onCheckpoint?: (checkpoint: SignedCheckpoint) => void;
 }
 
 export interface ResolvedTransportOptions {
@@ -113,6 +131,10 @@ export interface ResolvedTransportOptions {
   level?: string;
   /** Undefined when none is given. */
   redact?: DocumentRedactor;
+  /** The checkpoint data stream beside `dataStream`. */
+  checkpointStream: string;
+  /** Undefined without a signing key. */
+  checkpoints?: CheckpointSettings;
 }
 
 const MiB = 1024 * 1024;
@@ -132,6 +154,8 @@ export const TRANSPORT_DEFAULTS = {
   sync: 'interval',
   syncIntervalMs: 500,
   closeTimeoutMs: 10_000,
+  checkpointEvery: 1000,
+  checkpointIntervalMs: 10_000,
 } as const;
 
 function positiveInteger(option: string, value: number, max = Number.MAX_SAFE_INTEGER, min = 1): number {
@@ -167,8 +191,10 @@ export function resolveTransportOptions(options: AuditTransportOptions = {}): Re
   const defaults = TRANSPORT_DEFAULTS;
   const client = makeClient(options);
   let dataStream: string;
+  let checkpointStream: string;
   try {
     dataStream = dataStreamName(options.namespace ?? defaults.namespace);
+    checkpointStream = checkpointStreamName(options.namespace ?? defaults.namespace);
   } catch (error) {
     throw new ConfigurationError('namespace', (error as Error).message);
   }
@@ -181,6 +207,7 @@ export function resolveTransportOptions(options: AuditTransportOptions = {}): Re
   const resolved: ResolvedTransportOptions = {
     client,
     dataStream,
+    checkpointStream,
     batchSize: positiveInteger('batchSize', options.batchSize ?? defaults.batchSize, 100_000),
     maxBatchBytes: positiveInteger('maxBatchBytes', options.maxBatchBytes ?? defaults.maxBatchBytes, 10 * MiB, 1024),
     flushIntervalMs: positiveInteger('flushIntervalMs', options.flushIntervalMs ?? defaults.flushIntervalMs, 60_000),
@@ -222,7 +249,36 @@ export function resolveTransportOptions(options: AuditTransportOptions = {}): Re
     resolved.producerId = producerId;
   }
   if (options.level !== undefined) resolved.level = options.level;
+  const checkpoints = resolveCheckpoints(options);
+  if (checkpoints) resolved.checkpoints = checkpoints;
   return resolved;
+}
+
+/** The checkpoint settings, validated; undefined without a signing key. */
+function resolveCheckpoints(options: AuditTransportOptions): CheckpointSettings | undefined {
+  if (options.signingKey === undefined) {
+    for (const name of ['anchorFile', 'onCheckpoint'] as const) {
+      if (options[name] !== undefined) throw new ConfigurationError(name, 'needs signingKey: checkpoints are only written when they can be signed');
+    }
+    return undefined;
+  }
+  let key: CheckpointSettings['key'];
+  try {
+    key = signingKeyFrom(options.signingKey);
+  } catch (error) {
+    throw new ConfigurationError('signingKey', (error as Error).message);
+  }
+  const settings: CheckpointSettings = {
+    key,
+    every: positiveInteger('checkpointEvery', options.checkpointEvery ?? TRANSPORT_DEFAULTS.checkpointEvery, 10_000_000),
+    intervalMs: positiveInteger('checkpointIntervalMs', options.checkpointIntervalMs ?? TRANSPORT_DEFAULTS.checkpointIntervalMs, 86_400_000, 100),
+  };
+  if (options.anchorFile !== undefined) settings.anchorFile = resolve(options.anchorFile);
+  if (options.onCheckpoint !== undefined) {
+    if (typeof options.onCheckpoint !== 'function') throw new ConfigurationError('onCheckpoint', 'must be a function (checkpoint) => void');
+    settings.onCheckpoint = options.onCheckpoint;
+  }
+  return settings;
 }
 
 /** A new producer id, `<hostname>-<pid>-<random>`, valid for `producerId` (the one recipe, with or without a spool). */

@@ -104,14 +104,17 @@ export class DeliveryQueue {
     return this.memoryBytes >= this.options.memoryCapBytes;
   }
 
-  /** Takes an event (its bulk chunk), applying the overflow policy past the memory cap. */
-  push(body: Buffer, facts: RecordFacts): PushResult {
+  /**
+   * Takes an event (its bulk chunk), applying the overflow policy past the memory cap; `kept` records
+   * (checkpoints: small and few) are never dropped.
+   */
+  push(body: Buffer, facts: RecordFacts, kept = false): PushResult {
     const size = body.length + RECORD_OVERHEAD;
     const overCap = this.memoryBytes + size > this.options.memoryCapBytes;
     const spooling = this.spool !== undefined;
-    if (overCap && this.options.overflow === 'drop-newest') return 'dropped-memory';
+    if (overCap && this.options.overflow === 'drop-newest' && !kept) return 'dropped-memory';
     const toDisk = overCap && this.options.overflow === 'spool';
-    if (spooling && this.spool!.totalBytes + size > this.options.maxSpoolBytes) return 'dropped-spool';
+    if (spooling && this.spool!.totalBytes + size > this.options.maxSpoolBytes && !kept) return 'dropped-spool';
     let active = this.active;
     if (toDisk && active.records !== null && active.records.length === 0) {
       active.records = null; // an empty hot segment simply turns cold
@@ -129,7 +132,7 @@ export class DeliveryQueue {
     const cold = active.records === null;
     this.spool?.append(body, facts, cold);
     if (cold) return 'spooled';
-    active.records!.push({ acceptedAt: facts.acceptedAt, sequence: facts.sequence, eventId: facts.eventId, body, attempts: 0, dueAt: 0, segment: active });
+    active.records!.push({ acceptedAt: facts.acceptedAt, sequence: facts.sequence, eventId: facts.eventId, link: facts.link ?? '', body, attempts: 0, dueAt: 0, segment: active });
     this.memoryBytes += size;
     this.readyCount++;
     this.readyBytes += body.length;

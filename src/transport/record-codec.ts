@@ -1,4 +1,4 @@
-// Spool record framing: magic, lengths, CRC32, accept time, sequence and event id around each bulk chunk; decoding skips damage.
+// Spool record framing: magic, lengths, CRC32, accept time, sequence, chain link and event id around each bulk chunk; decoding skips damage.
 import { crc32 } from 'node:zlib';
 import { legacyChunkFacts } from './bulk-line.js';
 
@@ -7,24 +7,29 @@ import { legacyChunkFacts } from './bulk-line.js';
  *
  * | bytes | field |
  * |---|---|
- * | 4 | magic `ATS2` |
+ * | 4 | magic `ATS3` |
  * | 4 | payload length |
  * | 4 | CRC32 of everything after it (accept time to payload end) |
  * | 8 | acceptedAt, float64 ms since the epoch |
  * | 8 | sequence, uint64 |
+ * | 32 | the event's chain link (zeros when it has none, e.g. a checkpoint) |
  * | 2 | event id length, in bytes |
  * | n | event id, UTF-8 |
  * | … | payload: the bulk chunk |
  *
- * Records of the first format (`ATS1`: magic, length, CRC32, acceptedAt, payload) are still read;
- * their sequence and event id come from the chunk (see `legacyChunkFacts`).
+ * Records of the earlier formats are still read: `ATS2` (the same without the link) and `ATS1`
+ * (magic, length, CRC32, acceptedAt, payload; sequence and event id from the chunk, see `legacyChunkFacts`).
  */
-const MAGIC = Buffer.from('ATS2');
+const MAGIC = Buffer.from('ATS3');
+const V2_MAGIC = Buffer.from('ATS2');
 const LEGACY_MAGIC = Buffer.from('ATS1');
 /** What every magic starts with: the reader resynchronises on it after damage. */
 const MAGIC_PREFIX = Buffer.from('ATS');
 /** Fixed part of the header, before the event id. */
-export const HEADER_BYTES = 30;
+export const HEADER_BYTES = 62;
+const V2_HEADER_BYTES = 30;
+const LINK_AT = 28;
+const NO_LINK = Buffer.alloc(32);
 const LEGACY_HEADER_BYTES = 20;
 /** Offset of the first byte the CRC covers. */
 const CRC_FROM = 12;
@@ -37,6 +42,8 @@ export interface RecordFacts {
   sequence: number;
   /** The `_id` of the chunk's action line. */
   eventId: string;
+  /** The event's chain link (hex); none (or '') when it has none. */
+  link?: string;
 }
 
 /** The header for `payload`: the fixed part followed by the event id. */
@@ -49,7 +56,9 @@ export function encodeHeader(payload: Buffer, facts: RecordFacts): Buffer {
   header.writeUInt32BE(payload.length, 4);
   header.writeDoubleBE(facts.acceptedAt, 12);
   header.writeBigUInt64BE(BigInt(facts.sequence), 20);
-  header.writeUInt16BE(id.length, 28);
+  if (facts.link) header.write(facts.link, LINK_AT, 32, 'hex');
+  else NO_LINK.copy(header, LINK_AT);
+  header.writeUInt16BE(id.length, HEADER_BYTES - 2);
   id.copy(header, HEADER_BYTES);
   header.writeUInt32BE(crc32(payload, crc32(header.subarray(CRC_FROM))), 8);
   return header;
@@ -58,6 +67,7 @@ export function encodeHeader(payload: Buffer, facts: RecordFacts): Buffer {
 /** One record read back. */
 export interface DecodedRecord extends RecordFacts {
   payload: Buffer;
+  link: string;
 }
 
 export interface DecodeResult {
@@ -71,21 +81,25 @@ export interface DecodeResult {
 /** The valid record at `offset` and its size, or undefined. */
 function recordAt(segment: Buffer, offset: number): { record: DecodedRecord; size: number } | undefined {
   if (offset + LEGACY_HEADER_BYTES > segment.length) return undefined;
-  if (segment.compare(MAGIC, 0, 4, offset, offset + 4) === 0) {
-    if (offset + HEADER_BYTES > segment.length) return undefined;
-    const idEnd = offset + HEADER_BYTES + segment.readUInt16BE(offset + 28);
+  const v3 = segment.compare(MAGIC, 0, 4, offset, offset + 4) === 0;
+  if (v3 || segment.compare(V2_MAGIC, 0, 4, offset, offset + 4) === 0) {
+    const headerBytes = v3 ? HEADER_BYTES : V2_HEADER_BYTES;
+    if (offset + headerBytes > segment.length) return undefined;
+    const idEnd = offset + headerBytes + segment.readUInt16BE(offset + headerBytes - 2);
     const end = idEnd + segment.readUInt32BE(offset + 4);
     if (end > segment.length) return undefined;
     const covered = segment.subarray(offset + CRC_FROM, end);
     if (crc32(covered) !== segment.readUInt32BE(offset + 8)) return undefined;
     const sequence = segment.readBigUInt64BE(offset + 20);
     if (sequence > BigInt(Number.MAX_SAFE_INTEGER)) return undefined;
+    const linked = v3 && segment.compare(NO_LINK, 0, 32, offset + LINK_AT, offset + LINK_AT + 32) !== 0;
     return {
       record: {
         payload: segment.subarray(idEnd, end),
         acceptedAt: segment.readDoubleBE(offset + 12),
         sequence: Number(sequence),
-        eventId: segment.toString('utf8', offset + HEADER_BYTES, idEnd),
+        eventId: segment.toString('utf8', offset + headerBytes, idEnd),
+        link: linked ? segment.toString('hex', offset + LINK_AT, offset + LINK_AT + 32) : '',
       },
       size: end - offset,
     };
@@ -95,7 +109,7 @@ function recordAt(segment: Buffer, offset: number): { record: DecodedRecord; siz
     if (end > segment.length) return undefined;
     const payload = segment.subarray(offset + LEGACY_HEADER_BYTES, end);
     if (crc32(payload, crc32(segment.subarray(offset + CRC_FROM, offset + LEGACY_HEADER_BYTES))) !== segment.readUInt32BE(offset + 8)) return undefined;
-    return { record: { payload, acceptedAt: segment.readDoubleBE(offset + 12), ...legacyChunkFacts(payload) }, size: end - offset };
+    return { record: { payload, acceptedAt: segment.readDoubleBE(offset + 12), ...legacyChunkFacts(payload), link: '' }, size: end - offset };
   }
   return undefined;
 }
@@ -126,13 +140,13 @@ export function decodeRecords(segment: Buffer): DecodeResult {
 }
 
 /**
- * The last valid record of `tail` (the end of a segment, read from any offset), or undefined: found by
- * scanning back for a magic whose record checks out, so a torn or damaged end is passed over.
+ * The last valid record of `tail` (the end of a segment, read from any offset) that is `wanted`, or
+ * undefined: found by scanning back for a magic whose record checks out, so a torn or damaged end is passed over.
  */
-export function lastRecordIn(tail: Buffer): DecodedRecord | undefined {
+export function lastRecordIn(tail: Buffer, wanted: (record: DecodedRecord) => boolean = () => true): DecodedRecord | undefined {
   for (let at = tail.lastIndexOf(MAGIC_PREFIX); at >= 0; at = at === 0 ? -1 : tail.lastIndexOf(MAGIC_PREFIX, at - 1)) {
     const found = recordAt(tail, at);
-    if (found) return found.record;
+    if (found && wanted(found.record)) return found.record;
   }
   return undefined;
 }

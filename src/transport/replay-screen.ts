@@ -47,7 +47,7 @@ export function replayScreen(client: Client, producer: string): (batch: readonly
       for (const record of records) {
         const copy = seen.get(record.eventId);
         if (!copy) continue;
-        if (copy.producer === producer && copy.sequence === record.sequence) screened.stored.push(record);
+        if (copy.producer === producer && (copy.sequence ?? 0) === record.sequence) screened.stored.push(record); // a checkpoint has no sequence
         else screened.conflicts.push(record);
       }
     }

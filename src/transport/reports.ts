@@ -12,7 +12,7 @@ export interface TransportStats {
   queued: number;
   /** Events in bulk requests now. */
   inFlight: number;
-  /** Events acknowledged by OpenSearch (201, or 409: already there). */
+  /** Records acknowledged by OpenSearch (201, or 409: already there): events, and checkpoints when signing. */
   delivered: number;
   /** Of `delivered`, those that were already indexed (a replay, 409). */
   replayed: number;
@@ -32,11 +32,13 @@ export interface TransportStats {
   corruptBytes: number;
   /** Last sequence number given by this producer (to an event delivered, queued, dead-lettered or dropped). */
   lastSequence: number;
+  /** Signed checkpoints made (queued for the checkpoint data stream; 0 without `signingKey`). */
+  checkpoints: number;
 }
 
 /** The `warn` event's payload: what went wrong, with the event id when there is one. */
 export interface TransportWarning {
-  kind: 'invalid' | 'dead-letter' | 'dropped' | 'retry' | 'spool' | 'corrupt' | 'shutdown' | 'internal';
+  kind: 'invalid' | 'dead-letter' | 'dropped' | 'retry' | 'spool' | 'corrupt' | 'shutdown' | 'internal' | 'checkpoint';
   message: string;
   eventId?: string;
   error?: Error;
@@ -52,5 +54,7 @@ export interface DropNotice {
   producer: string;
   /** The event's sequence number (absent for `closed`, and for `disk-error`, which may cover several). */
   sequence?: number;
+  /** The event's chain link, when it had joined the chain before it was dropped. */
+  link?: string;
   eventId?: string;
 }

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { decodeRecords, encodeHeader, type DecodeResult, type RecordFacts } from './record-codec.js';
 import type { SyncPolicy } from './options.js';
 import { releaseSpoolLock } from './spool-lock.js';
-import { openSpoolDir, segmentName, type RecoveredSegment } from './spool-open.js';
+import { openSpoolDir, segmentName, SEQUENCE_FILE_BYTES, type RecoveredSegment } from './spool-open.js';
 
 export type { RecoveredSegment } from './spool-open.js';
 
@@ -20,6 +20,8 @@ export class SpoolFiles {
   readonly producerId: string;
   /** Highest sequence number written (or found) so far. */
   lastSequence: number;
+  /** The chain head after `lastSequence`, kept with it. */
+  lastLink: string;
   private readonly seqFd: number;
   private activeId: number;
   private activeFd: number;
@@ -28,6 +30,7 @@ export class SpoolFiles {
   private pendingBytes = 0;
   private pendingCold = 0;
   private pendingSequence = 0;
+  private pendingLink: string;
   private writeScheduled = false;
   private syncTimer: NodeJS.Timeout | undefined;
   private dirty = false;
@@ -50,6 +53,7 @@ export class SpoolFiles {
     const opened = openSpoolDir(dir, producerId);
     this.producerId = opened.producerId;
     this.lastSequence = opened.lastSequence;
+    this.lastLink = this.pendingLink = opened.lastLink;
     this.seqFd = opened.seqFd;
     this.recovered = opened.recovered;
     for (const seg of this.recovered) this.totalBytes += seg.bytes;
@@ -67,10 +71,14 @@ export class SpoolFiles {
     }
   }
 
-  private writeSequence(sequence: number): void {
-    const bytes = Buffer.allocUnsafe(8);
-    bytes.writeBigUInt64BE(BigInt(sequence), 0);
-    writeSync(this.seqFd, bytes, 0, 8, 0);
+  /** Records the pending sequence and chain head in the sequence file (one positional write). */
+  private writeSequence(): void {
+    this.lastSequence = this.pendingSequence;
+    this.lastLink = this.pendingLink;
+    const bytes = Buffer.alloc(SEQUENCE_FILE_BYTES);
+    bytes.writeBigUInt64BE(BigInt(this.lastSequence), 0);
+    bytes.write(this.lastLink, 8, 32, 'hex');
+    writeSync(this.seqFd, bytes, 0, SEQUENCE_FILE_BYTES, 0);
   }
 
   /** The id of the segment new records go to. */
@@ -92,16 +100,25 @@ export class SpoolFiles {
     this.activeBytes += size;
     this.totalBytes += size;
     if (cold) this.pendingCold++;
-    if (facts.sequence > this.pendingSequence) this.pendingSequence = facts.sequence;
+    if (facts.sequence > this.pendingSequence) {
+      this.pendingSequence = facts.sequence;
+      if (facts.link) this.pendingLink = facts.link;
+    }
     if (!this.writeScheduled) {
       this.writeScheduled = true;
       setImmediate(() => this.writeNow());
     }
   }
 
-  /** A sequence number was used without a record (a known drop): kept with the next write, so it is never given again. */
-  noteSequence(sequence: number): void {
-    if (sequence > this.pendingSequence) this.pendingSequence = sequence;
+  /**
+   * A sequence number was used without a record (a known drop): kept with the next write, so it is never
+   * given again; `link` when the dropped event had joined the chain (the head moved past it).
+   */
+  noteSequence(sequence: number, link?: string): void {
+    if (sequence > this.pendingSequence) {
+      this.pendingSequence = sequence;
+      if (link) this.pendingLink = link;
+    }
     if (!this.writeScheduled) {
       this.writeScheduled = true;
       setImmediate(() => this.writeNow());
@@ -113,7 +130,7 @@ export class SpoolFiles {
     this.writeScheduled = false;
     if (this.closed) return true;
     if (!this.pending.length) {
-      if (this.pendingSequence > this.lastSequence) this.writeSequence((this.lastSequence = this.pendingSequence));
+      if (this.pendingSequence > this.lastSequence) this.writeSequence();
       return true;
     }
     const chunks = this.pending;
@@ -131,10 +148,7 @@ export class SpoolFiles {
         from += part.length;
       }
       if (written !== bytes) throw new Error(`short write to the spool (${written} of ${bytes} bytes)`);
-      if (this.pendingSequence > this.lastSequence) {
-        this.lastSequence = this.pendingSequence;
-        this.writeSequence(this.lastSequence);
-      }
+      if (this.pendingSequence > this.lastSequence) this.writeSequence();
       this.dirty = true;
       if (this.sync === 'always') this.syncNow(true);
       return true;

@@ -3,10 +3,13 @@ import { existsSync, mkdirSync, openSync, readdirSync, readFileSync, readSync, c
 import { join } from 'node:path';
 import { ConfigurationError } from '../model/errors.js';
 import { lastRecordIn } from './record-codec.js';
+import { GENESIS_LINK } from '../integrity/chain.js';
 import { newProducerId } from './options.js';
 import { releaseSpoolLock, takeSpoolLock } from './spool-lock.js';
 
 const SEGMENT = /^segment-(\d{12})\.spool$/;
+/** The sequence file: the last sequence given (uint64) and the chain link after it (32 bytes). */
+export const SEQUENCE_FILE_BYTES = 40;
 export const segmentName = (id: number) => `segment-${String(id).padStart(12, '0')}.spool`;
 
 /** A segment found on disk at start: read back only when the sender reaches it. */
@@ -19,6 +22,8 @@ export interface RecoveredSegment {
 export interface OpenedSpool {
   producerId: string;
   lastSequence: number;
+  /** The chain head after `lastSequence` (the genesis link before the first event). */
+  lastLink: string;
   /** The sequence file, open for positional writes. */
   seqFd: number;
   recovered: RecoveredSegment[];
@@ -29,15 +34,15 @@ export interface OpenedSpool {
 /** The tail read to find the last record of a segment; doubled while no whole record is in it. */
 const TAIL_BYTES = 64 * 1024;
 
-/** The sequence of the last valid record of a segment, reading only as much of its end as needed. */
-function lastSequenceIn(path: string, size: number): number {
+/** The sequence and link of the last valid event record of a segment (checkpoints have neither), reading only as much of its end as needed. */
+function lastEventIn(path: string, size: number): { sequence: number; link: string } {
   const fd = openSync(path, 'r');
   try {
     for (let window = Math.min(size, TAIL_BYTES); ; window = Math.min(size, window * 2)) {
       const tail = Buffer.allocUnsafe(window);
       const read = readSync(fd, tail, 0, window, size - window);
-      const last = lastRecordIn(tail.subarray(0, read));
-      if (last || window === size) return last?.sequence ?? 0;
+      const last = lastRecordIn(tail.subarray(0, read), (record) => record.sequence > 0);
+      if (last || window === size) return { sequence: last?.sequence ?? 0, link: last?.link ?? '' };
     }
   } finally {
     closeSync(fd);
@@ -62,7 +67,9 @@ export function openSpoolDir(dir: string, producerId: string | undefined): Opene
     // A new producer id starts its own sequence.
     const storedSeq = producer === stored && existsSync(seqFile) ? readFileSync(seqFile) : Buffer.alloc(0);
     let lastSequence = storedSeq.length >= 8 ? Number(storedSeq.readBigUInt64BE(0)) : 0;
-    if (!existsSync(seqFile)) writeFileSync(seqFile, Buffer.alloc(8));
+    // The link follows the sequence (zeros, the genesis link, in a file written before links were kept).
+    let lastLink = storedSeq.length >= SEQUENCE_FILE_BYTES ? storedSeq.toString('hex', 8, SEQUENCE_FILE_BYTES) : GENESIS_LINK;
+    if (!existsSync(seqFile) || producer !== stored) writeFileSync(seqFile, Buffer.alloc(SEQUENCE_FILE_BYTES));
     // r+, not a: Linux appends positional writes to a file opened for appending.
     const seqFd = openSync(seqFile, 'r+');
     const recovered: RecoveredSegment[] = [];
@@ -79,9 +86,13 @@ export function openSpoolDir(dir: string, producerId: string | undefined): Opene
     const last = recovered.at(-1);
     if (last && producer === stored) {
       // The sequence file is written just after the segment: the last record's header may be one write ahead of it.
-      lastSequence = Math.max(lastSequence, lastSequenceIn(join(dir, segmentName(last.id)), last.bytes));
+      const lastEvent = lastEventIn(join(dir, segmentName(last.id)), last.bytes);
+      if (lastEvent.sequence > lastSequence) {
+        lastSequence = lastEvent.sequence;
+        if (lastEvent.link) lastLink = lastEvent.link;
+      }
     }
-    return { producerId: producer, lastSequence, seqFd, recovered, nextSegment: maxId + 1 };
+    return { producerId: producer, lastSequence, lastLink, seqFd, recovered, nextSegment: maxId + 1 };
   } catch (error) {
     releaseSpoolLock(lock);
     throw error;

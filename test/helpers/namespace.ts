@@ -1,7 +1,7 @@
 // A data stream namespace of its own for each suite, set up before it and removed afterwards.
 import { randomBytes } from 'node:crypto';
 import type { Client } from '@opensearch-project/opensearch';
-import { dataStreamName } from '../../src/storage/template.js';
+import { checkpointStreamName, dataStreamName } from '../../src/storage/template.js';
 import { setupAuditStorage } from '../../src/storage/setup.js';
 import { testClient } from './opensearch.js';
 
@@ -10,9 +10,10 @@ export function freshNamespace(): string {
   return `t_${randomBytes(4).toString('hex')}`;
 }
 
-/** Deletes the namespace's data stream (if it exists). */
+/** Deletes the namespace's data streams, events and checkpoints (those that exist). */
 export async function dropNamespace(client: Client, namespace: string): Promise<void> {
   await client.indices.deleteDataStream({ name: dataStreamName(namespace) }).catch(() => undefined);
+  await client.indices.deleteDataStream({ name: checkpointStreamName(namespace) }).catch(() => undefined);
 }
 
 /**

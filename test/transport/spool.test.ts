@@ -54,13 +54,28 @@ describe('transport spool and overflow (no OpenSearch needed)', () => {
       expect(result).to.include({ skippedBytes: 0, damaged: 0 });
     });
 
-    it('carries the sequence and event id in the header, so reading back parses no document', () => {
+    it('carries the sequence, chain link and event id in the header, so reading back parses no document', () => {
       const chunk = encode(sampleDocument(41));
-      const spooled = Buffer.concat([encodeHeader(chunk.body, { acceptedAt: 7, sequence: 41, eventId: chunk.eventId }), chunk.body]);
-      expect(decodeRecords(spooled).records).to.deep.equal([{ payload: chunk.body, acceptedAt: 7, sequence: 41, eventId: chunk.eventId }]);
+      const link = 'ab'.repeat(32);
+      const spooled = Buffer.concat([encodeHeader(chunk.body, { acceptedAt: 7, sequence: 41, eventId: chunk.eventId, link }), chunk.body]);
+      expect(decodeRecords(spooled).records).to.deep.equal([{ payload: chunk.body, acceptedAt: 7, sequence: 41, eventId: chunk.eventId, link }]);
       const notJson = Buffer.from('not a bulk chunk\n');
       const opaque = Buffer.concat([encodeHeader(notJson, { acceptedAt: 8, sequence: 42, eventId: 'e-42' }), notJson]);
-      expect(decodeRecords(opaque).records[0]).to.include({ sequence: 42, eventId: 'e-42' });
+      expect(decodeRecords(opaque).records[0]).to.include({ sequence: 42, eventId: 'e-42', link: '' });
+    });
+
+    it('still reads records of the second format (no link in the header)', () => {
+      const payload = Buffer.from('chunk\n');
+      const id = Buffer.from('e-7');
+      const header = Buffer.alloc(30 + id.length);
+      header.write('ATS2', 0);
+      header.writeUInt32BE(payload.length, 4);
+      header.writeDoubleBE(5, 12);
+      header.writeBigUInt64BE(7n, 20);
+      header.writeUInt16BE(id.length, 28);
+      id.copy(header, 30);
+      header.writeUInt32BE(crc32(payload, crc32(header.subarray(12))), 8);
+      expect(decodeRecords(Buffer.concat([header, payload])).records).to.deep.equal([{ payload, acceptedAt: 5, sequence: 7, eventId: 'e-7', link: '' }]);
     });
 
     it('still reads records of the first format, taking sequence and id from the chunk (not from caller metadata)', () => {

@@ -40,7 +40,7 @@ export interface AuditDocument {
 /**
  * A `redact` hook. One that changes nothing but the free-form values a caller gives (`details`,
  * `diff`, metadata) may say so with `freeForm`, which then applies to each of those alone, returning
- * it as it is when there is nothing to mask: the transport serialises the document once, never building it as an object.
+ * it as it is when there is nothing to mask (the whole document is never handed to it).
  */
 export interface DocumentRedactor {
   (document: AuditDocument): AuditDocument;

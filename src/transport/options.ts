@@ -85,7 +85,7 @@ export interface AuditTransportOptions {
   /**
    * Last step of shaping, before a document is queued: remove or mask what must never leave the
    * process. A hook with `freeForm` (as `createRedactor` makes when it can) is applied to `details`,
-   * `diff` and metadata alone, and the document is serialised straight from the event. Default: none.
+   * `diff` and metadata alone (the hook never sees the whole document). Default: none.
    */
   redact?: DocumentRedactor;
   /**

@@ -8,6 +8,7 @@ import { WEB_ENV, webSettingsFromEnvironment, type WebSettings } from '../web/se
 import { COMMON_HELP, EXIT, UsageError, parse, type CliContext, type Command } from './command.js';
 import { clusterFromEnvironment, effectiveEnvironment, type Cluster } from './config.js';
 import { isLoopbackHost } from './loopback.js';
+import { createAuditorRecorder, webSpoolDir } from './auditor-recorder.js';
 
 const HELP = `usage: audit-trail serve [--port PORT] [--host ADDRESS] [--config FILE]
 
@@ -36,8 +37,11 @@ Refused (exit 2): binding a non-loopback address without ${WEB_ENV.secure}=1; ${
 without ${WEB_ENV.trustProxy}; no users yet (unless single sign-on is set); a session secret
 under 32 characters.
 GET /healthz: 200 {"status":"ok"} when OpenSearch answers, 503 otherwise (no sign-in, no data).
+Every sign-in and sign-out, read of the audit log (list, event, export, API) is recorded as an
+audit event of service audit-trail-web into the namespace read (default: default), through a
+spool in <data dir>/spool (kept while OpenSearch is away, sent when it answers).
 SIGTERM or SIGINT: stops accepting connections, finishes requests in flight (10 s at most),
-closes the database, exits 0.
+closes the database, sends the auditors' events (10 s at most; the rest stay spooled), exits 0.
 ${COMMON_HELP}
 
 Exit codes: 0 stopped by SIGTERM/SIGINT, 1 failed (port in use, …), 2 unsafe or wrong configuration`;
@@ -70,7 +74,10 @@ export async function serveWeb(options: ServeOptions): Promise<WebServer> {
     (info) => options.log(`[serve] OpenSearch ${(info.body as { version?: { number?: string } }).version?.number ?? ''} at ${cluster.shown}`),
     (error: unknown) => options.log(`[serve] warning: OpenSearch at ${cluster.shown} does not answer (${(error as Error).message}); the web view and /healthz answer 503 until it does`),
   );
+  // The web view's own producer: sign-ins, sign-outs and every read of the audit log become audit events.
+  const auditors = createAuditorRecorder({ client: cluster.client, ...(settings.namespace && { namespace: settings.namespace }), spoolDir: webSpoolDir(options.dataDir), log: options.log });
   const web = await startWebServer({
+    onAuditorAction: auditors.hook,
     client: cluster.client,
     port: settings.port,
     host: settings.host,
@@ -82,9 +89,14 @@ export async function serveWeb(options: ServeOptions): Promise<WebServer> {
     ...(settings.oidc && { oidc: settings.oidc }),
     ...(settings.apiCorsOrigins && { apiCorsOrigins: settings.apiCorsOrigins }),
     ...(settings.apiRateLimit && { apiRateLimit: { max: settings.apiRateLimit } }),
+  }).catch(async (error: unknown) => {
+    await auditors.close();
+    throw error;
   });
   options.log(`[serve] Manage > Audit at ${web.url}/manage/audit (health: ${web.url}/healthz; data in ${options.dataDir})`);
-  return web;
+  options.log(`[serve] auditors' actions recorded as producer ${auditors.logger.transport.producerId} into ${auditors.logger.transport.dataStream} (spool ${webSpoolDir(options.dataDir)})`);
+  // Closing drains the web view first (its last requests are recorded), then the auditors' producer.
+  return { ...web, close: () => web.close().then(() => auditors.close()).then(() => undefined) };
 }
 
 /** Resolves with 0 once SIGTERM or SIGINT has drained the server. */

@@ -1,10 +1,11 @@
-// `audit-trail tokens create|list|revoke`: API bearer tokens in the data directory `serve` uses; a new token is printed once and stored only as a hash.
+// `audit-trail tokens create|list|revoke`: API bearer tokens in the data directory `serve` uses; a new token is printed once and stored only as a hash; each change is recorded as an audit event.
 import { defaultDataDir, openWebDatabase } from '../web/auth/data.js';
 import { DEFAULT_TOKEN_EXPIRY, MAX_TOKEN_DAYS, TokenError, TokenStore, parseExpiry, type ApiToken } from '../web/api/token-store.js';
 import { webSettingsFromEnvironment } from '../web/settings.js';
 import { ROLES, type Role } from '../model/vocabulary.js';
 import { COMMON_HELP, CommandError, EXIT, UsageError, parse, type CliContext, type Command } from './command.js';
 import { effectiveEnvironment } from './config.js';
+import { CLI_AUDIT_HELP, openCliAudit, type CliAudit } from './cli-audit.js';
 
 const HELP = `usage: audit-trail tokens <create|list|revoke> …
 
@@ -17,6 +18,7 @@ Roles: ${ROLES.join(', ')} (a member's token is refused by the API, as a member 
 Use a token as 'Authorization: Bearer atr_…' on GET /api/v1/events. Only its SHA-256 hash is
 stored: a lost token cannot be shown again; revoke it and create another.
 Tokens live in AUDIT_WEB_DATA_DIR (web.db), the directory 'audit-trail serve' uses.
+${CLI_AUDIT_HELP}
 ${COMMON_HELP}
 
 Exit codes: 0 done, 1 refused (name taken, no such token), 2 usage or configuration error`;
@@ -26,6 +28,30 @@ const day = (d: Date | undefined): string => (d ? d.toISOString().replace(/\.\d+
 function state(token: ApiToken, now: Date): string {
   if (token.revokedAt) return 'revoked';
   return token.expiresAt.getTime() <= now.getTime() ? 'expired' : 'active';
+}
+
+/** Creates or revokes a token and records it (a refused change too, with why); the token itself is never recorded. */
+function change(action: string, name: string, role: Role | undefined, expires: string | undefined, tokens: TokenStore, audit: CliAudit, now: Date, ctx: CliContext): number {
+  const kind = action === 'revoke' ? 'token.revoke' : 'token.create';
+  try {
+    if (action === 'revoke') {
+      const token = tokens.revoke(name, now);
+      audit.record(kind, { token: token.name, role: token.role });
+      ctx.out(`revoked ${token.name}`);
+      return EXIT.ok;
+    }
+    const { token, secret } = tokens.create(name, role!, expires ?? DEFAULT_TOKEN_EXPIRY, now);
+    audit.record(kind, { token: token.name, role: token.role, expiresAt: token.expiresAt.toISOString() });
+    ctx.out(`created ${token.name} (${token.role}), expires ${day(token.expiresAt)}`);
+    ctx.out(`token: ${secret}\n(shown once: only its hash is stored)`);
+    return EXIT.ok;
+  } catch (error) {
+    if (error instanceof TokenError) {
+      audit.record(kind, { token: name, ...(role ? { role } : {}) }, error.message);
+      throw new CommandError(error.message);
+    }
+    throw error;
+  }
 }
 
 export const tokensCommand: Command = {
@@ -54,7 +80,10 @@ export const tokensCommand: Command = {
       }
     }
     const env = effectiveEnvironment(ctx, values.config);
-    const db = openWebDatabase(webSettingsFromEnvironment(env).dataDir ?? defaultDataDir());
+    const dir = webSettingsFromEnvironment(env).dataDir ?? defaultDataDir();
+    // Before anything changes: no change without its audit event.
+    const audit = action === 'list' ? undefined : await openCliAudit(env, ctx, dir);
+    const db = openWebDatabase(dir);
     const tokens = new TokenStore(db);
     const now = new Date();
     try {
@@ -63,20 +92,10 @@ export const tokensCommand: Command = {
         for (const t of tokens.list()) ctx.out([t.name, t.role, day(t.createdAt), day(t.expiresAt), day(t.lastUsedAt), state(t, now)].join('\t'));
         return EXIT.ok;
       }
-      if (action === 'revoke') {
-        const token = tokens.revoke(name!, now);
-        ctx.out(`revoked ${token.name}`);
-        return EXIT.ok;
-      }
-      const { token, secret } = tokens.create(name!, values.role as Role, values.expires ?? DEFAULT_TOKEN_EXPIRY, now);
-      ctx.out(`created ${token.name} (${token.role}), expires ${day(token.expiresAt)}`);
-      ctx.out(`token: ${secret}\n(shown once: only its hash is stored)`);
-      return EXIT.ok;
-    } catch (error) {
-      if (error instanceof TokenError) throw new CommandError(error.message);
-      throw error;
+      return change(action, name!, values.role as Role, values.expires, tokens, audit!, now, ctx);
     } finally {
       db.close();
+      await audit?.finish();
     }
   },
 };

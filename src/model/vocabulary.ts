@@ -61,6 +61,8 @@ export const RESOURCE_TYPES = [
   'job',
   'api_key',
   'organization',
+  'audit_log',
+  'session',
 ] as const;
 export type ResourceType = (typeof RESOURCE_TYPES)[number];
 

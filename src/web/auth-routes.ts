@@ -1,8 +1,9 @@
-// Sign-in (limited per address and per account, CSRF-checked, session regenerated) and sign-out.
+// Sign-in (limited per address and per account, CSRF-checked, session regenerated) and sign-out, each reported through the auditor-action hook.
 import { Router, type Request, type RequestHandler, type Response } from 'express';
 import { rateLimit } from 'express-rate-limit';
 import type { UserStore } from './auth/users.js';
 import { SESSION_COOKIE } from './auth/session.js';
+import { reportAuditorAction, requestActor, requestSource, type AuditorAction, type AuditorActionHook } from './auditor-action.js';
 
 export interface LoginLimit {
   /** Window in ms: a refusal ends with its window, so nobody is locked out for good. Default 15 minutes. */
@@ -46,9 +47,15 @@ export function loginLimiter(limit: LoginLimit = {}): RequestHandler[] {
   ];
 }
 
-/** `formToken` gives the sign-in form's CSRF token (stored nothing); the sign-out form carries the session's. */
-export function authRoutes(users: UserStore, formToken: (req: Request, res: Response) => string): Router {
+/**
+ * `formToken` gives the sign-in form's CSRF token (stored nothing); the sign-out form carries the session's. Every
+ * sign-in that reaches the password check and every sign-out of a signed-in user is reported to `onAuditorAction`
+ * (the user name tried, never the password or the session id).
+ */
+export function authRoutes(users: UserStore, formToken: (req: Request, res: Response) => string, onAuditorAction?: AuditorActionHook, now: () => Date = () => new Date()): Router {
   const router = Router();
+  const report = (req: Request, action: Omit<AuditorAction, 'time' | 'source'>): void =>
+    reportAuditorAction(onAuditorAction, { ...action, time: now(), source: requestSource(req) });
   const render = (req: Request, res: Response, status: number, error?: string): void => {
     res.status(status).render('login', { title: 'Sign in', csrf: formToken(req, res), next: safeNext(req.query.next ?? req.body?.next), error, username: req.body?.username ?? '' });
   };
@@ -65,6 +72,9 @@ export function authRoutes(users: UserStore, formToken: (req: Request, res: Resp
     const password = typeof req.body?.password === 'string' ? req.body.password : '';
     const user = username && password ? await users.verify(username, password) : undefined;
     if (!user) {
+      // For the audit log only (the page never tells which): a name that does not exist, or a wrong password.
+      const reason = !username || !password ? 'user name or password missing' : users.get(username) ? 'wrong password' : 'no such user';
+      report(req, { kind: 'sign_in', outcome: 'failure', reason, actor: { type: 'user', name: username }, target: { status: 401 } });
       render(req, res, 401, 'Wrong user name or password.');
       return;
     }
@@ -73,12 +83,18 @@ export function authRoutes(users: UserStore, formToken: (req: Request, res: Resp
       if (error) return next(error);
       req.session.user = user;
       req.session.signedInAt = Date.now();
-      req.session.save((saveError) => (saveError ? next(saveError) : res.redirect(303, target)));
+      req.session.save((saveError) => {
+        if (saveError) return next(saveError);
+        report(req, { kind: 'sign_in', outcome: 'success', actor: { type: 'user', name: user.username, role: user.role }, target: { status: 303 } });
+        res.redirect(303, target);
+      });
     });
   });
 
   router.post('/logout', (req, res, next) => {
+    const actor = requestActor(req, users);
     req.session.destroy((error) => {
+      if (actor) report(req, { kind: 'sign_out', outcome: error ? 'failure' : 'success', ...(error ? { reason: 'the session could not be ended' } : {}), actor, target: { status: error ? 500 : 303 } });
       if (error) return next(error);
       res.clearCookie(SESSION_COOKIE);
       res.redirect(303, '/login');

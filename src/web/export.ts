@@ -89,6 +89,7 @@ export function exportTrailer(format: ExportFormat, meta: ExportMeta, rows: numb
 /**
  * Writes the rows to the response as they come, honouring back-pressure, and stops when the client goes away.
  * The first row is awaited before headers are sent, so a storage failure can still become an error page.
+ * The number of rows written is left in `res.locals.exportedRows` (for the auditor-action report).
  */
 export async function streamExport(res: Response, rows: AsyncGenerator<AuditRow>, format: ExportFormat, fileName: string, meta: ExportMeta): Promise<number> {
   const first = await rows.next();
@@ -126,9 +127,11 @@ export async function streamExport(res: Response, rows: AsyncGenerator<AuditRow>
       }
     }
     if (!closed) chunk += exportTrailer(format, meta, count);
+    res.locals.exportedRows = count;
     await flush();
     res.end();
   } catch (error) {
+    res.locals.exportedRows = count;
     // Headers are gone: cut the download so it cannot pass for complete.
     res.destroy(error as Error);
   } finally {

@@ -1,7 +1,8 @@
-// Live tail of Manage > Audit: server-sent events saying how many new events match the page's filter; ends when the session does.
+// Live tail of Manage > Audit: server-sent events saying how many new events match the page's filter (reads of the audit log excepted); ends when the session does.
 import { Router, type Request, type Response } from 'express';
 import type { Client } from '@opensearch-project/opensearch';
 import { AUDIT_ROLES } from '../model/vocabulary.js';
+import type { AuditRow } from '../model/row.js';
 import { decodeCursor, listEvents, type Cursor } from '../query/list.js';
 import type { UserStore } from './auth/users.js';
 import { parsePageParams } from './filter-params.js';
@@ -38,6 +39,9 @@ const BATCH = 200;
 const send = (res: Response, event: string, data: unknown): void => {
   res.write(`event: ${event}\ndata: ${JSON.stringify(data)}\n\n`);
 };
+
+/** A read of the audit log recorded by the web view (or the API): `view` of an `audit_log`. */
+export const isAuditLogRead = (row: AuditRow): boolean => row.action === 'view' && row.resource.type === 'audit_log';
 
 /** The session's user as the store has it now (undefined once the session has ended). */
 function currentUser(req: Request, users: UserStore, absoluteMs: number): Promise<ReturnType<typeof userOfSession>> {
@@ -95,10 +99,11 @@ export function liveTailRoutes(options: LiveTailRouteOptions): Router {
       try {
         const result = await listEvents(options.client, { filter: parsed.filter, before: cursor, size: BATCH, ...(options.index ? { index: options.index } : {}) });
         const newest = result.rows[0];
-        if (newest && !closed) {
-          cursor = [newest.time.getTime(), newest.id];
-          send(res, 'events', { count: result.rows.length, ids: result.rows.map((row) => row.id), more: !!result.prev });
-        }
+        if (newest && !closed) cursor = [newest.time.getTime(), newest.id];
+        // Reads of the audit log do not wake a tail: the page's fetch of the new rows is itself a read, which would
+        // wake this tail (and every other open one) again, forever. They show with the next other event, or on reload.
+        const fresh = result.rows.filter((row) => !isAuditLogRead(row));
+        if (fresh.length && !closed) send(res, 'events', { count: fresh.length, ids: fresh.map((row) => row.id), more: !!result.prev });
       } catch (error) {
         // OpenSearch away for a moment: say so, and keep trying.
         if (!closed) send(res, 'paused', { reason: (error as Error).name });

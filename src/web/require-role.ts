@@ -16,6 +16,7 @@ export function requireRole(users: UserStore, roles: readonly Role[]): RequestHa
       return;
     }
     if (!roles.includes(user.role)) {
+      res.locals.auditReason = `the role '${user.role}' may not open Manage > Audit`;
       res.status(403).render('message', {
         title: 'Not allowed',
         heading: 'You cannot open Manage > Audit',

@@ -96,9 +96,9 @@ export function createWebApp(options: WebAppOptions): Express {
   app.post('/login', ...loginLimiter(options.loginLimit), loginForm.check);
   app.use((req, res, next) => (req.method === 'POST' && req.path === '/login' ? next() : csrfSynchronisedProtection(req, res, next)));
   app.get('/', (_req, res) => res.redirect(303, '/manage/audit'));
-  app.use(authRoutes(options.users, loginForm.token));
+  app.use(authRoutes(options.users, loginForm.token, options.onAuditorAction, options.now));
   app.use(machine.liveTail);
-  app.use(auditRoutes({ client: options.client, users: options.users, pageSize, now: options.now ?? (() => new Date()), csrfToken, ...(options.index ? { index: options.index } : {}), ...(options.timeZone ? { timeZone: options.timeZone } : {}) }));
+  app.use(auditRoutes({ client: options.client, users: options.users, pageSize, ...(options.onAuditorAction ? { onAuditorAction: options.onAuditorAction } : {}), now: options.now ?? (() => new Date()), csrfToken, ...(options.index ? { index: options.index } : {}), ...(options.timeZone ? { timeZone: options.timeZone } : {}) }));
   app.use((req, res) => {
     res.status(404).render('message', { title: 'Not found', heading: 'Page not found', message: `There is nothing at ${req.path}.`, back: '/manage/audit' });
   });

@@ -6,11 +6,14 @@ import { expect } from '../helpers/chai.js';
 import { openWebDatabase } from '../../src/web/auth/data.js';
 import { UserStore } from '../../src/web/auth/users.js';
 import { cliEnv, runCli } from './run-cli.js';
+import { useAuditNamespace } from '../helpers/namespace.js';
 
 describe('audit-trail users', function () {
   this.timeout(60_000);
   const dir = mkdtempSync(join(tmpdir(), 'audit-cli-users-'));
-  const env = () => cliEnv({ AUDIT_WEB_DATA_DIR: dir });
+  // Each change is also recorded as an audit event (test/cli/auditors.test.ts checks them): into a namespace of its own.
+  const audited = useAuditNamespace();
+  const env = () => cliEnv({ AUDIT_WEB_DATA_DIR: dir, AUDIT_WEB_NAMESPACE: audited.namespace });
   const users = (...args: string[]) => runCli(['users', ...args], { env: env() });
   const store = <T>(use: (s: UserStore) => T): T => {
     const s = new UserStore(openWebDatabase(dir));

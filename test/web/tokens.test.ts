@@ -10,6 +10,8 @@ import { tokensCommand } from '../../src/cli/tokens.js';
 import { EXIT, UsageError, type CliContext } from '../../src/cli/command.js';
 import { webSettingsFromEnvironment } from '../../src/web/settings.js';
 import { roleFromClaims } from '../../src/web/oidc/role-claim.js';
+import { testOpenSearchUrl } from '../helpers/opensearch.js';
+import { useAuditNamespace } from '../helpers/namespace.js';
 
 const T0 = new Date('2026-11-24T10:00:00Z');
 
@@ -65,7 +67,9 @@ describe('API tokens', () => {
   describe('audit-trail tokens', () => {
     let dir: string;
     let lines: string[];
-    const ctx = (): CliContext => ({ env: { AUDIT_WEB_DATA_DIR: dir }, out: (l) => lines.push(l), err: (l) => lines.push(`ERR ${l}`), stdin: (async function* () {})(), secrets: new Set() });
+    // Each change is recorded as an audit event in the cluster the web view reads (test/cli/auditors.test.ts checks them).
+    const audited = useAuditNamespace();
+    const ctx = (): CliContext => ({ env: { AUDIT_WEB_DATA_DIR: dir, OPENSEARCH_URL: testOpenSearchUrl(), AUDIT_WEB_NAMESPACE: audited.namespace }, out: (l) => lines.push(l), err: (l) => lines.push(`ERR ${l}`), stdin: (async function* () {})(), secrets: new Set() });
     const run = (...args: string[]): Promise<number> => tokensCommand.run(args, ctx());
     beforeEach(() => {
       dir = mkdtempSync(join(tmpdir(), 'audit-tokens-'));

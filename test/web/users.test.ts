@@ -5,6 +5,8 @@ import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import Database from 'better-sqlite3';
 import { expect } from '../helpers/chai.js';
+import { testOpenSearchUrl } from '../helpers/opensearch.js';
+import { useAuditNamespace } from '../helpers/namespace.js';
 import { UserError, UserStore } from '../../src/web/auth/users.js';
 import { openWebDatabase } from '../../src/web/auth/data.js';
 import { sessionMiddleware } from '../../src/web/auth/session.js';
@@ -57,10 +59,12 @@ describe('users store and CLI', () => {
   });
 
   describe('npm run users', () => {
+    // Each change is also recorded as an audit event, in the cluster and namespace the web view reads.
+    const audited = useAuditNamespace();
     it('adds a user with a random password printed once, then resets it', async function () {
       this.timeout(60_000);
       const dir = mkdtempSync(join(tmpdir(), 'audit-users-'));
-      const run = (...args: string[]) => promisify(execFile)('npx', ['tsx', 'src/cli/main.ts', 'users', ...args], { env: { ...process.env, AUDIT_WEB_DATA_DIR: dir } });
+      const run = (...args: string[]) => promisify(execFile)('npx', ['tsx', 'src/cli/main.ts', 'users', ...args], { env: { ...process.env, AUDIT_WEB_DATA_DIR: dir, OPENSEARCH_URL: testOpenSearchUrl(), AUDIT_WEB_NAMESPACE: audited.namespace } });
       try {
         const added = await run('add', 'dana', '--role', 'auditor');
         const password = /password: (\S+)/.exec(added.stdout)?.[1];

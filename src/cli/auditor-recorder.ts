@@ -25,6 +25,8 @@ export interface AuditorRecorderOptions {
   namespace?: string;
   /** The spool directory (`webSpoolDir` or `cliSpoolDir`): one process at a time. */
   spoolDir: string;
+  /** The Ed25519 private key (PEM) that signs the producer's checkpoints (`producerSigningKey`). */
+  signingKey: string;
   /** Where warnings go (events refused, the cluster away). */
   log: (line: string) => void;
   /** How long `close()` waits for delivery, in ms. Default 10000. */
@@ -56,6 +58,7 @@ export function createAuditorRecorder(options: AuditorRecorderOptions): AuditorR
     client: options.client,
     namespace: options.namespace ?? DEFAULT_NAMESPACE,
     spoolDir: options.spoolDir,
+    signingKey: options.signingKey,
     serviceName: AUDITOR_SERVICE,
     redact: { keys: SECRET_KEYS },
     ...(options.closeTimeoutMs !== undefined ? { closeTimeoutMs: options.closeTimeoutMs } : {}),

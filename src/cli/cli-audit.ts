@@ -8,6 +8,7 @@ import { WEB_ENV, webSettingsFromEnvironment } from '../web/settings.js';
 import type { AuditorAction, AuditorActionKind } from '../web/auditor-action.js';
 import { CommandError, type CliContext } from './command.js';
 import { clusterFromEnvironment, type Cluster } from './config.js';
+import { producerSigningKey } from './signing-key.js';
 import { cliSpoolDir, createAuditorRecorder, type AuditorRecorder } from './auditor-recorder.js';
 
 /** How long a run waits for another run's hold on the spool to end. Default 5 s (`AUDIT_TRAIL_CLI_LOCK_WAIT_MS`). */
@@ -40,11 +41,11 @@ async function auditCluster(env: NodeJS.ProcessEnv, ctx: CliContext): Promise<Cl
 }
 
 /** Takes the command line's spool, waiting a little for another run to finish with it. */
-async function openRecorder(cluster: Cluster, namespace: string | undefined, spoolDir: string, ctx: CliContext, waitMs: number): Promise<AuditorRecorder> {
+async function openRecorder(cluster: Cluster, namespace: string | undefined, spoolDir: string, signingKey: string, ctx: CliContext, waitMs: number): Promise<AuditorRecorder> {
   const deadline = Date.now() + waitMs;
   for (;;) {
     try {
-      return createAuditorRecorder({ client: cluster.client, ...(namespace ? { namespace } : {}), spoolDir, log: ctx.err, closeTimeoutMs: FLUSH_MS, requestTimeoutMs: FLUSH_MS });
+      return createAuditorRecorder({ client: cluster.client, ...(namespace ? { namespace } : {}), spoolDir, signingKey, log: ctx.err, closeTimeoutMs: FLUSH_MS, requestTimeoutMs: FLUSH_MS });
     } catch (error) {
       const held = error instanceof ConfigurationError && /is in use by/.test(error.message);
       if (!held) throw error;
@@ -66,7 +67,8 @@ export async function openCliAudit(env: NodeJS.ProcessEnv, ctx: CliContext, data
   const namespace = webSettingsFromEnvironment(env).namespace;
   const spoolDir = cliSpoolDir(dataDir);
   const wait = Number(env.AUDIT_TRAIL_CLI_LOCK_WAIT_MS ?? LOCK_WAIT_MS);
-  const recorder = await openRecorder(cluster, namespace, spoolDir, ctx, Number.isFinite(wait) && wait >= 0 ? wait : LOCK_WAIT_MS);
+  const signingKey = producerSigningKey(dataDir, 'signing', env, ctx.err);
+  const recorder = await openRecorder(cluster, namespace, spoolDir, signingKey, ctx, Number.isFinite(wait) && wait >= 0 ? wait : LOCK_WAIT_MS);
   const actor = { type: 'os_user', name: osUserName(), role: 'site_manager' } as const;
   return {
     record(kind, target, failure) {

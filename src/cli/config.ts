@@ -5,6 +5,7 @@ import { ConfigurationError } from '../model/errors.js';
 import { CONNECTION_ENV, connectionFromEnvironment, createOpenSearchClient, describeConnection, type ConnectionOptions } from '../storage/connection.js';
 import { WEB_ENV } from '../web/settings.js';
 import type { CliContext } from './command.js';
+import { SIGNING_KEY_ENV } from './signing-key.js';
 
 /** Environment variable naming the settings file when --config is not given. */
 export const CONFIG_ENV = 'AUDIT_TRAIL_CONFIG';
@@ -16,6 +17,7 @@ const FILE_KEYS: readonly string[] = [
   ...Object.values(WEB_ENV).filter((k) => k !== WEB_ENV.sessionSecret),
   ...Object.values(CONNECTION_ENV).filter((k) => k !== CONNECTION_ENV.password),
   DASHBOARDS_ENV,
+  SIGNING_KEY_ENV,
 ];
 const SECRET_KEYS: Record<string, string> = {
   [CONNECTION_ENV.password]: `put the password in a file and name it with ${CONNECTION_ENV.passwordFile}`,

@@ -1,5 +1,8 @@
 // `audit-trail demo`: seeds demo events (the example workspace platform driven over 30 days) into a namespace of their own, on a local cluster only unless told otherwise.
-import { DEMO_NAMESPACE, DEMO_PRODUCER, seedDemoData, type SeedResult } from '../dev/demo/seed.js';
+import { DEMO_EVENTS_QUERY, DEMO_NAMESPACE, seedDemoData, type SeedResult } from '../dev/demo/seed.js';
+import { defaultDataDir } from '../web/auth/data.js';
+import { webSettingsFromEnvironment } from '../web/settings.js';
+import { producerSigningKey } from './signing-key.js';
 import { DEFAULT_NAMESPACE } from '../model/vocabulary.js';
 import { dataStreamName } from '../storage/template.js';
 import { COMMON_HELP, CommandError, EXIT, UsageError, parse, type CliContext, type Command } from './command.js';
@@ -29,7 +32,7 @@ Exit codes: 0 seeded (or already there), 1 failed or the namespace holds other d
 async function foreignEvents(cluster: Cluster, namespace: string): Promise<number> {
   const res = await cluster.client.count({
     index: dataStreamName(namespace),
-    body: { query: { bool: { must_not: { term: { 'audit_trail.producer': DEMO_PRODUCER } } } } },
+    body: { query: { bool: { must_not: DEMO_EVENTS_QUERY } } },
     ignore_unavailable: true,
     allow_no_indices: true,
   } as never);
@@ -38,6 +41,8 @@ async function foreignEvents(cluster: Cluster, namespace: string): Promise<numbe
 
 export interface DemoRun {
   namespace: string;
+  /** The demo's signing key (PEM): `demoSigningKey`. */
+  signingKey: string;
   count?: number;
   force?: boolean;
   progress?: boolean;
@@ -49,9 +54,14 @@ export async function seedDemo(cluster: Cluster, run: DemoRun, log: (line: strin
   await setupCluster(cluster, run.namespace, log);
   const others = await foreignEvents(cluster, run.namespace);
   if (others > 0) throw new CommandError(`namespace '${run.namespace}' already holds ${others} events not written by the demo: demo data goes into a namespace of its own, choose another --namespace`);
-  const seed = await seedDemoData(cluster.client, { namespace: run.namespace, ...(run.count !== undefined && { count: run.count }), ...(run.force !== undefined && { force: run.force }), progress: run.progress ?? false });
+  const seed = await seedDemoData(cluster.client, { namespace: run.namespace, signingKey: run.signingKey, ...(run.count !== undefined && { count: run.count }), ...(run.force !== undefined && { force: run.force }), progress: run.progress ?? false });
   log(seed.seeded ? `[demo] seeded ${seed.delivered}/${seed.count} events into ${dataStreamName(run.namespace)} in ${(seed.ms / 1000).toFixed(1)} s` : `[demo] demo data already in ${dataStreamName(run.namespace)} (not seeded again; --force adds more)`);
   return seed;
+}
+
+/** The demo's own key pair, kept in the data directory's keys/ folder (where `audit-trail verify` looks by default). */
+export function demoSigningKey(env: NodeJS.ProcessEnv, log: (line: string) => void): string {
+  return producerSigningKey(webSettingsFromEnvironment(env).dataDir ?? defaultDataDir(), 'demo', env, log);
 }
 
 export const demoCommand: Command = {
@@ -69,12 +79,13 @@ export const demoCommand: Command = {
     if (!/^[a-z0-9_]{1,100}$/.test(namespace)) throw new UsageError(`--namespace ${namespace}: use lower-case letters, digits and _ only`);
     const count = values.count === undefined ? undefined : Number(values.count);
     if (count !== undefined && !(Number.isInteger(count) && count > 0 && count <= 1_000_000)) throw new UsageError(`--count ${values.count}: give a whole number from 1 to 1000000`);
-    const cluster = clusterFromEnvironment(effectiveEnvironment(ctx, values.config), ctx);
+    const env = effectiveEnvironment(ctx, values.config);
+    const cluster = clusterFromEnvironment(env, ctx);
     try {
       if (!values['allow-remote'] && !allOnLoopback(cluster.connection.nodes)) {
         throw new UsageError(`the cluster ${cluster.shown} is not on this machine: demo data is meant for a local cluster; add --allow-remote to seed it there anyway (into namespace '${namespace}')`);
       }
-      const seed = await seedDemo(cluster, { namespace, ...(count !== undefined && { count }), ...(values.force !== undefined && { force: values.force }), progress: process.stderr.isTTY === true }, ctx.err);
+      const seed = await seedDemo(cluster, { namespace, signingKey: demoSigningKey(env, ctx.err), ...(count !== undefined && { count }), ...(values.force !== undefined && { force: values.force }), progress: process.stderr.isTTY === true }, ctx.err);
       ctx.out(`${seed.seeded ? 'seeded' : 'already seeded'}: ${dataStreamName(namespace)}`);
       return EXIT.ok;
     } finally {

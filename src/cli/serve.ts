@@ -8,6 +8,7 @@ import { WEB_ENV, webSettingsFromEnvironment, type WebSettings } from '../web/se
 import { COMMON_HELP, EXIT, UsageError, parse, type CliContext, type Command } from './command.js';
 import { clusterFromEnvironment, effectiveEnvironment, type Cluster } from './config.js';
 import { isLoopbackHost } from './loopback.js';
+import { producerSigningKey, SIGNING_KEY_ENV } from './signing-key.js';
 import { createAuditorRecorder, webSpoolDir } from './auditor-recorder.js';
 
 const HELP = `usage: audit-trail serve [--port PORT] [--host ADDRESS] [--config FILE]
@@ -31,6 +32,9 @@ wins over the file, the options below win over both):
   ${WEB_ENV.oidcIssuer}, ${WEB_ENV.oidcClientId}, ${WEB_ENV.oidcRedirectUri}
                            single sign-on (OpenID Connect); see the README for the other
                            AUDIT_WEB_OIDC_* settings (client secret, role claim and map, …)
+  ${SIGNING_KEY_ENV}  Ed25519 private key (PEM) signing the checkpoints of the web
+                           view's own audit events (sign-ins, reads); default: a key pair made
+                           once in the data directory's keys/ (give keys/signing.pub.pem to auditors)
   OPENSEARCH_URL, OPENSEARCH_USERNAME, OPENSEARCH_PASSWORD(_FILE), OPENSEARCH_CA_FILE, … the cluster
 
 Refused (exit 2): binding a non-loopback address without ${WEB_ENV.secure}=1; ${WEB_ENV.secure}=1
@@ -65,6 +69,8 @@ export interface ServeOptions {
   settings: WebSettings;
   dataDir: string;
   log: (line: string) => void;
+  /** Where `AUDIT_TRAIL_SIGNING_KEY_FILE` is read. Default: the process environment. */
+  env?: NodeJS.ProcessEnv;
 }
 
 /** Starts the web view on the cluster; says whether OpenSearch answers (the view answers 503 until it does). */
@@ -75,7 +81,8 @@ export async function serveWeb(options: ServeOptions): Promise<WebServer> {
     (error: unknown) => options.log(`[serve] warning: OpenSearch at ${cluster.shown} does not answer (${(error as Error).message}); the web view and /healthz answer 503 until it does`),
   );
   // The web view's own producer: sign-ins, sign-outs and every read of the audit log become audit events.
-  const auditors = createAuditorRecorder({ client: cluster.client, ...(settings.namespace && { namespace: settings.namespace }), spoolDir: webSpoolDir(options.dataDir), log: options.log });
+  const signingKey = producerSigningKey(options.dataDir, 'signing', options.env ?? process.env, options.log);
+  const auditors = createAuditorRecorder({ client: cluster.client, ...(settings.namespace && { namespace: settings.namespace }), spoolDir: webSpoolDir(options.dataDir), signingKey, log: options.log });
   const web = await startWebServer({
     onAuditorAction: auditors.hook,
     client: cluster.client,
@@ -139,7 +146,7 @@ export const serveCommand: Command = {
     users.close();
     if (!count && !settings.oidc) throw new ConfigurationError(WEB_ENV.dataDir, `holds no users yet (${dataDir}): add one with 'audit-trail users add NAME --role site_manager' (with the same ${WEB_ENV.dataDir}), then start serve again`);
     const cluster = clusterFromEnvironment(env, ctx);
-    const web = await serveWeb({ cluster, settings, dataDir, log: ctx.err });
+    const web = await serveWeb({ cluster, settings, dataDir, log: ctx.err, env });
     ctx.out(`listening on ${web.url}`);
     return closeOnSignal(web, cluster, ctx.err);
   },

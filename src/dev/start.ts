@@ -4,7 +4,7 @@ import { DEMO_NAMESPACE } from './demo/seed.js';
 import { processContext } from '../cli/command.js';
 import { clusterFromEnvironment, effectiveEnvironment } from '../cli/config.js';
 import { setupCluster } from '../cli/setup.js';
-import { seedDemo } from '../cli/demo.js';
+import { demoSigningKey, seedDemo } from '../cli/demo.js';
 import { allOnLoopback } from '../cli/loopback.js';
 import { closeOnSignal, serveWeb } from '../cli/serve.js';
 import { importDashboardsFile } from '../cli/dashboards.js';
@@ -25,7 +25,7 @@ async function main(): Promise<number> {
   try {
     await setupCluster(cluster, 'default', log);
     // Demo data only ever goes into its own namespace, and only on a cluster on this machine.
-    if (allOnLoopback(cluster.connection.nodes)) await seedDemo(cluster, { namespace: DEMO_NAMESPACE, progress: true }, log);
+    if (allOnLoopback(cluster.connection.nodes)) await seedDemo(cluster, { namespace: DEMO_NAMESPACE, signingKey: demoSigningKey(env, log), progress: true }, log);
     else log(`[demo] not seeding demo data into ${cluster.shown}, which is not on this machine ('npm run cli -- demo --allow-remote' would, into namespace '${DEMO_NAMESPACE}')`);
     if (env.OPENSEARCH_DASHBOARDS_URL) await importDashboardsFile(env.OPENSEARCH_DASHBOARDS_URL, log);
     // Web view (Manage > Audit) over every namespace: demo users are created once, their passwords printed only then.
@@ -33,7 +33,7 @@ async function main(): Promise<number> {
     const dataDir = settings.dataDir ?? defaultDataDir();
     const users = new UserStore(openWebDatabase(dataDir));
     const created = await ensureDemoUsers(users).finally(() => users.close());
-    const web = await serveWeb({ cluster, settings, dataDir, log });
+    const web = await serveWeb({ cluster, settings, dataDir, log, env });
     log('');
     log(`OpenSearch:   ${cluster.shown}${node.external ? ' (OPENSEARCH_URL)' : node.launched ? ' (started now)' : ' (reused)'}`);
     log(`Demo data:    namespace '${DEMO_NAMESPACE}' (logs-audit_trail.events-${DEMO_NAMESPACE}); your own events go to 'default'`);

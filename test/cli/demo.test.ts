@@ -3,7 +3,7 @@ import { expect } from '../helpers/chai.js';
 import { testClient } from '../helpers/opensearch.js';
 import { dropNamespace, freshNamespace } from '../helpers/namespace.js';
 import { dataStreamName } from '../../src/storage/template.js';
-import { DEMO_PRODUCER } from '../../src/dev/demo/seed.js';
+import { DEMO_EVENTS_QUERY } from '../../src/dev/demo/seed.js';
 import { cliEnv, runCli, URL_SECRET } from './run-cli.js';
 
 describe('audit-trail demo', function () {
@@ -23,7 +23,7 @@ describe('audit-trail demo', function () {
     expect(delivered).to.be.greaterThan(40);
     const client = testClient();
     const all = (await client.count({ index: dataStreamName(namespace) })).body.count;
-    const demo = (await client.count({ index: dataStreamName(namespace), body: { query: { term: { 'audit_trail.producer': DEMO_PRODUCER } } } })).body.count;
+    const demo = (await client.count({ index: dataStreamName(namespace), body: { query: DEMO_EVENTS_QUERY } })).body.count;
     expect(all).to.equal(delivered);
     expect(demo).to.equal(all);
 

@@ -8,8 +8,10 @@ import { DEFAULT_NAMESPACE } from '../../model/vocabulary.js';
 import type { DemoOptions } from './generate.js';
 import { driveWorkspacePlatform } from './drive.js';
 
-/** Producer id of the demo seeder; its presence in the index means "already seeded". */
+/** Producer ids of the demo seeder start with this (one producer per run); their presence in the index means "already seeded". */
 export const DEMO_PRODUCER = 'demo-seed';
+/** The query that finds the demo seeder's events. */
+export const DEMO_EVENTS_QUERY = { prefix: { 'audit_trail.producer': DEMO_PRODUCER } } as const;
 
 /** The namespace demo data goes to unless another is named; never `default`, where real events go. */
 export const DEMO_NAMESPACE = 'demo';
@@ -25,7 +27,7 @@ export interface SeedResult {
 export async function demoAlreadySeeded(client: Client, namespace = DEMO_NAMESPACE): Promise<boolean> {
   const res = await client.count({
     index: dataStreamName(namespace),
-    body: { query: { term: { 'audit_trail.producer': DEMO_PRODUCER } } },
+    body: { query: DEMO_EVENTS_QUERY },
     ignore_unavailable: true,
     allow_no_indices: true,
   } as never);
@@ -38,7 +40,7 @@ export async function demoAlreadySeeded(client: Client, namespace = DEMO_NAMESPA
  */
 export async function seedDemoData(
   client: Client,
-  options: DemoOptions & { namespace?: string; force?: boolean; progress?: boolean } = {},
+  options: DemoOptions & { namespace?: string; force?: boolean; progress?: boolean; signingKey?: string } = {},
 ): Promise<SeedResult> {
   const started = Date.now();
   const namespace = options.namespace ?? DEMO_NAMESPACE;
@@ -47,7 +49,9 @@ export async function seedDemoData(
   const audit = createAuditLogger({
     client,
     namespace,
-    producerId: DEMO_PRODUCER,
+    // A producer of its own per run (a seeded namespace seeded again with --force holds two chains).
+    producerId: `${DEMO_PRODUCER}-${randomBytes(4).toString('hex')}`,
+    ...(options.signingKey === undefined ? {} : { signingKey: options.signingKey }),
     serviceName: 'demo-workspace-platform',
     onWarning: (w) => console.warn(`[demo] ${w.message}`),
   });
@@ -69,5 +73,6 @@ export async function seedDemoData(
   }).finally(() => bar?.stop());
   await audit.close();
   await client.indices.refresh({ index: dataStreamName(namespace) });
-  return { seeded: true, count: driven.events, delivered: audit.stats().delivered, ms: Date.now() - started };
+  const stats = audit.stats();
+  return { seeded: true, count: driven.events, delivered: stats.delivered - stats.checkpoints, ms: Date.now() - started };
 }

@@ -1,5 +1,6 @@
 // Listing audit events: one page at a time, newest first, with cursors both ways; one event by id.
 import type { Client } from '@opensearch-project/opensearch';
+import { linkVerdict, type LinkVerdict } from '../integrity/link-verdict.js';
 import { toRow, type AuditRow } from '../model/row.js';
 import { INDEX_PATTERN } from '../storage/template.js';
 import type { AuditFilter } from './filter-keys.js';
@@ -104,14 +105,27 @@ export function decodeCursor(text: string): Cursor | undefined {
   return Number.isSafeInteger(millis) ? [millis, id] : undefined;
 }
 
+/** The stored document of the first event matching `filter`, or undefined. */
+async function firstDocument(client: Client, filter: object[], index: string): Promise<Record<string, unknown> | undefined> {
+  const res = await client.search({ index, body: { query: { bool: { filter } }, size: 1 } as never, ignore_unavailable: true, allow_no_indices: true });
+  const hit = res.body.hits.hits[0];
+  return hit ? documentOf(hit) : undefined;
+}
+
 /** One event by its id, or undefined when there is none. */
 export async function getEvent(client: Client, id: string, index: string = INDEX_PATTERN): Promise<AuditRow | undefined> {
-  const res = await client.search({
-    index,
-    body: { query: { bool: { filter: [{ term: { 'event.id': id } }] } }, size: 1 } as never,
-    ignore_unavailable: true,
-    allow_no_indices: true,
-  });
-  const hit = res.body.hits.hits[0];
-  return hit ? toRow(documentOf(hit)) : undefined;
+  const source = await firstDocument(client, [{ term: { 'event.id': id } }], index);
+  return source && toRow(source);
+}
+
+/** One event by its id with the verdict on its chain link (one more lookup: the event its producer numbered before it). */
+export async function getEventWithLink(client: Client, id: string, index: string = INDEX_PATTERN): Promise<{ row: AuditRow; link: LinkVerdict } | undefined> {
+  const source = await firstDocument(client, [{ term: { 'event.id': id } }], index);
+  if (!source) return undefined;
+  const row = toRow(source);
+  const { producer, sequence } = row;
+  const predecessor = producer !== undefined && sequence !== undefined && sequence > 1
+    ? await firstDocument(client, [{ term: { 'audit_trail.producer': producer } }, { term: { 'event.sequence': sequence - 1 } }], index)
+    : undefined;
+  return { row, link: linkVerdict(source, sequence, predecessor) };
 }

@@ -1,7 +1,8 @@
 // Manage > Audit: the list with filters, histogram and paging, one event, and the export; all behind the role middleware, each read by a signed-in user reported through the auditor-action hook.
 import { Router, type Request, type Response } from 'express';
 import type { Client } from '@opensearch-project/opensearch';
-import { encodeCursor, getEvent, listEvents } from '../query/list.js';
+import { encodeCursor, getEventWithLink, listEvents } from '../query/list.js';
+import { LINK_VERDICT_TEXT } from '../integrity/link-verdict.js';
 import { eventHistogram } from '../query/histogram.js';
 import { streamEvents } from '../query/export-stream.js';
 import { formatQuery } from '../query/syntax.js';
@@ -101,13 +102,14 @@ export function auditRoutes(options: AuditRouteOptions): Router {
   router.get('/manage/audit/events/:id', async (req, res) => {
     const id = req.params.id;
     setTarget(res, { eventId: id.slice(0, 128) });
-    const row = /^[A-Za-z0-9-]{1,64}$/.test(id) ? await getEvent(options.client, id, options.index) : undefined;
-    if (!row) {
+    const found = /^[A-Za-z0-9-]{1,64}$/.test(id) ? await getEventWithLink(options.client, id, options.index) : undefined;
+    if (!found) {
       res.locals.auditReason = 'no such event';
       res.status(404).render('message', { title: 'No such event', heading: 'No such event', message: `There is no audit event with the id '${id}'. It may have been removed by the retention policy.`, back: '/manage/audit' });
       return;
     }
-    res.render('event', { title: `Event ${row.id}`, csrf: options.csrfToken(req), row: rowView(row, options.timeZone) });
+    const { row, link } = found;
+    res.render('event', { title: `Event ${row.id}`, csrf: options.csrfToken(req), row: rowView(row, options.timeZone), link: { status: link.status, verified: link.status === 'verified', text: LINK_VERDICT_TEXT[link.status] } });
   });
 
   const exportRoute = (format: ExportFormat) => async (req: Request, res: Response): Promise<void> => {

@@ -1,9 +1,14 @@
 // The hash chain of one producer's events: a document's canonical form (RFC 8785), its link, and where the link is kept.
 import { createHash } from 'node:crypto';
-import canonicalizeModule from 'canonicalize';
+import { configure } from 'safe-stable-stringify';
 
-// The package is CommonJS (module.exports is the function) while its types declare an ES default export.
-const canonicalize = canonicalizeModule as unknown as (value: unknown) => string | undefined;
+/**
+ * RFC 8785 (JCS) canonical JSON: keys sorted by UTF-16 code units, strings and numbers as ECMAScript's
+ * JSON.stringify writes them, no whitespace. For JSON values that is exactly what safe-stable-stringify
+ * writes in deterministic mode (about twice as fast as the `canonicalize` package on our documents); a
+ * test holds the two equal on random documents. A circular value throws.
+ */
+const jcs = configure({ deterministic: true, circularValue: Error, bigint: false });
 
 /** The link before a producer's first event: 64 zeros. */
 export const GENESIS_LINK = '0'.repeat(64);
@@ -23,7 +28,7 @@ export interface ChainFields {
 
 /** RFC 8785 canonical JSON of a JSON value (throws on what JSON cannot hold). */
 export function canonicalJson(value: unknown): string {
-  const text = canonicalize(value);
+  const text = jcs(value);
   if (text === undefined) throw new TypeError('value has no JSON form');
   return text;
 }

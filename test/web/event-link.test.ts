@@ -21,9 +21,9 @@ describe("the event page says whether the event's chain link verifies (real Open
     // An attacker with write access: changes the target of the 3rd event in place, deletes the 5th.
     const hit = async (id: string) => (await ns.client.search({ index: ns.index, body: { query: { term: { 'event.id': id } } } })).body.hits.hits[0]!;
     const third = await hit(ids[2]!);
-    await ns.client.update({ index: third._index, id: third._id, body: { doc: { audit_trail: { resource: { target: 'innocent' } } } }, refresh: true });
+    await ns.client.update({ index: third._index!, id: third._id!, body: { doc: { audit_trail: { resource: { target: 'innocent' } } } }, refresh: true });
     const fifth = await hit(ids[4]!);
-    await ns.client.delete({ index: fifth._index, id: fifth._id, refresh: true });
+    await ns.client.delete({ index: fifth._index!, id: fifth._id!, refresh: true });
     harness = await startHarness(ns.client, ns.index);
     http = new HttpSession(harness.web.url);
     await http.signIn(ACCOUNTS.auditor);

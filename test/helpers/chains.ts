@@ -109,3 +109,12 @@ export class ChainProducer {
     return this;
   }
 }
+
+/** An event re-linked by someone without the key: its document changed and linked over `prev` (its own prev by default). */
+export function relinked(e: StoredEvent, change: (doc: Record<string, any>) => void, prev?: string): StoredEvent {
+  const { ['audit_trail.chain']: chain, ...doc } = structuredClone(e.source) as Record<string, any>;
+  change(doc);
+  const { json } = linkDocument(doc, prev ?? (chain as { prev: string }).prev);
+  const source = JSON.parse(json) as Record<string, any>;
+  return { id: String(source.event?.id ?? e.id), sequence: e.sequence, json, source };
+}

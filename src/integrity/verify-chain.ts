@@ -58,7 +58,7 @@ export class ChainVerifier {
   private sequences: { first: number; last: number } | undefined;
   private readonly time: { first?: string; last?: string } = {};
   private readonly knownGaps: ProducerReport['knownGaps'] = { events: 0, byReason: {} };
-  private tail = { events: 0, newest: undefined as string | undefined, from: Infinity, to: 0 };
+  private readonly tail = { events: 0, oldest: undefined as string | undefined, newest: undefined as string | undefined, from: Infinity, to: 0 };
 
   constructor(private readonly trust: CheckpointTrust, options: ChainVerifierOptions = {}) {
     this.statements = new SignedStatements(trust.gaps, trust.heads);
@@ -110,7 +110,8 @@ export class ChainVerifier {
       report.unsignedTail = { from: this.tail.from, to: this.tail.to, events: this.tail.events, ...(this.tail.newest === undefined ? {} : { newestTime: this.tail.newest }), problem: stale };
       if (stale) {
         const detail = this.trust.trusted.length === 0 ? 'no trusted checkpoint signs any event of this producer' : `events after the last trusted checkpoint (${last!.number}, sequence ${last!.sequence}) are older than the grace period`;
-        this.log.add({ kind: 'unsigned-tail', from: this.tail.from, to: this.tail.to, events: this.tail.events, eventIds: [], ...(this.tail.newest === undefined ? {} : { lastTime: this.tail.newest }), detail });
+        const time = { ...(this.tail.oldest === undefined ? {} : { firstTime: this.tail.oldest }), ...(this.tail.newest === undefined ? {} : { lastTime: this.tail.newest }) };
+        this.log.add({ kind: 'unsigned-tail', from: this.tail.from, to: this.tail.to, events: this.tail.events, eventIds: [], ...time, detail });
       }
     }
     report.problems = this.log.problems;
@@ -133,7 +134,10 @@ export class ChainVerifier {
     this.tail.events++;
     this.tail.from = Math.min(this.tail.from, s);
     this.tail.to = Math.max(this.tail.to, s);
-    if (e.time !== undefined && (this.tail.newest === undefined || Date.parse(e.time) > Date.parse(this.tail.newest))) this.tail.newest = e.time;
+    const range: { first?: string; last?: string } = { ...(this.tail.oldest === undefined ? {} : { first: this.tail.oldest }), ...(this.tail.newest === undefined ? {} : { last: this.tail.newest }) };
+    widen(range, e.time);
+    this.tail.oldest = range.first;
+    this.tail.newest = range.last;
   }
 
   /** Moves the window of groups on by one: the held group is judged with the current one as its lookahead. */

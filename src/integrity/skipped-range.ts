@@ -61,6 +61,12 @@ export class SignedStatements {
     this.links = links.sort((a, b) => a.at - b.at || a.rank - b.rank).map(({ at, link }) => ({ at, link }));
   }
 
+  /** The reason a signed gap gives for `sequence`, if one covers it. */
+  gapAt(sequence: number): string | undefined {
+    const piece = this.pieces[lowerBound(this.pieces, (p) => p.to >= sequence)];
+    return piece && piece.from <= sequence ? piece.reason : undefined;
+  }
+
   /** Covered and uncovered parts of a range, in order. */
   private parts(range: SequenceRange): (SequenceRange & { reason?: string })[] {
     const out: (SequenceRange & { reason?: string })[] = [];

@@ -32,7 +32,8 @@ const eventProblem = (kind: VerifyProblem['kind'], e: ChainEvent, detail: string
  *   tells them apart, all are reported);
  * - a document whose link is not SHA-256 over its own content and `prev` is `modified` (content changed, link left);
  * - with no absent number before it, a document naming another `prev` than expected is `modified`: itself when the link
- *   before it is confirmed (genesis, a checkpoint, a signed gap), else the event before it (its link was changed);
+ *   before it is confirmed (genesis, a checkpoint), else the event before it (its link was changed) — `forged` when that
+ *   event sits at a number a signed gap declares lost;
  * - absent numbers before a document are judged by {@link SignedStatements.judge}: accounted for by signed gaps, or skipped
  *   while the chain stood still (`unannounced`), else `missing`;
  * - at a trusted checkpoint's head the document's link must be the checkpoint's, else the chain was re-linked since the
@@ -198,6 +199,7 @@ export class ChainVerifier {
     if (d.chain!.prev === this.expectedPrev) return;
     const previous = this.lastDoc;
     if (this.confirmed || !previous || previous.sequence !== s - 1) this.log.add(eventProblem('modified', d, 'it names a previous link that is not the chain’s (it was re-linked)'));
+    else if (this.statements.gapAt(previous.sequence) !== undefined) this.log.add(eventProblem('forged', previous, 'it sits at a sequence its producer signed as lost, and the chain does not pass through it'));
     else this.log.add(eventProblem('modified', previous, 'its link was changed: the next event names another'));
   }
 

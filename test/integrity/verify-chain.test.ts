@@ -83,6 +83,16 @@ describe('chain verification of one producer', () => {
       expect(r.knownGaps.byReason).to.deep.equal({ unannounced: 1 });
     });
 
+    it('a dead letter replayed into the index later, at the number its gap names, fits the chain', () => {
+      const p = new ChainProducer('api-1', KEY.signing).append(4);
+      const lost = p.lose(1);
+      const replayed = new ChainProducer('api-1', KEY.signing).append(5).events[4]!;
+      p.append(5).announce(lost).checkpoint();
+      const r = verify(p, { events: [...p.events, replayed] });
+      expect(r.status, JSON.stringify(r.problems)).to.equal('intact');
+      expect(r.knownGaps.events).to.equal(0);
+    });
+
     it('a document whose text is not canonical any more (re-serialised) still verifies by its content', () => {
       const p = new ChainProducer('api-1', KEY.signing).append(2);
       const e = p.events[1]!;
@@ -181,6 +191,22 @@ describe('chain verification of one producer', () => {
       const r = verify(p, { events: [...p.events, fake], now: new Date(Date.parse(p.timeOf(5)) + 1000) });
       expect(kinds(r)).to.deep.equal(['forged']);
       expect(r.problems[0]!.eventIds).to.have.members(['api-1-00000005', 'fake-2']);
+    });
+
+    it('a forged event at a number its producer signed as dropped is forged', () => {
+      const p = new ChainProducer('api-1', KEY.signing).append(5).drop(1).append(4);
+      p.checkpoint();
+      const fake = relinked(p.events[4]!, (d) => ((d.event.id = 'fake-6'), (d.event.sequence = 6)), chainOf(p.events[4]!.source)!.link);
+      const r = verify(p, { events: [...p.events, { ...fake, sequence: 6 }] });
+      expect(kinds(r)).to.deep.equal(['forged']);
+      expect(r.problems[0]).to.deep.include({ from: 6, to: 6, eventIds: ['fake-6'] });
+    });
+
+    it('an event moved to another sequence is forged there and missing where it was', () => {
+      const p = new ChainProducer('api-1', KEY.signing).run(20, 10);
+      const events = p.events.map((e) => (e.sequence === 7 ? { ...changed(e, (s) => (s.event.sequence = 9)), sequence: 9 } : e));
+      const r = verify(p, { events });
+      expect(r.problems.map((x) => [x.kind, x.from, x.eventIds])).to.deep.equal([['missing', 7, []], ['forged', 9, ['api-1-00000007']]]);
     });
 
     it('an event without chain fields is forged', () => {

@@ -69,8 +69,11 @@ export interface ProducerReport {
   problemsOmitted: number;
 }
 
-const earlier = (a: string | undefined, b: string | undefined): string | undefined => (a === undefined ? b : b === undefined ? a : Date.parse(b) < Date.parse(a) ? b : a);
-const later = (a: string | undefined, b: string | undefined): string | undefined => (a === undefined ? b : b === undefined ? a : Date.parse(b) > Date.parse(a) ? b : a);
+/** UTC ISO times of one shape (`2026-11-20T10:00:00.000Z`, as producers write them) order as text; other forms are parsed. */
+const isoShaped = (t: string): boolean => t.length === 24 && t.charCodeAt(23) === 90 /* Z */ && t.charCodeAt(10) === 84 /* T */ && t.charCodeAt(19) === 46; /* . */
+const compareTimes = (a: string, b: string): number => (isoShaped(a) && isoShaped(b) ? (a < b ? -1 : a > b ? 1 : 0) : Date.parse(a) - Date.parse(b));
+const earlier = (a: string | undefined, b: string | undefined): string | undefined => (a === undefined ? b : b === undefined ? a : compareTimes(b, a) < 0 ? b : a);
+const later = (a: string | undefined, b: string | undefined): string | undefined => (a === undefined ? b : b === undefined ? a : compareTimes(b, a) > 0 ? b : a);
 
 /** A time range widened by a time. */
 export function widen(range: { first?: string; last?: string }, time: string | undefined): void {

@@ -1,15 +1,17 @@
 // Verifies a namespace's events against their producers' hash chains and signed checkpoints: checkpoints first, then one sorted scan of the events.
 import type { Client } from '@opensearch-project/opensearch';
-import { checkpointFromSource, type SignedCheckpoint } from '../integrity/checkpoint.js';
+import type { SignedCheckpoint } from '../integrity/checkpoint.js';
 import { chainEventOf } from '../integrity/chain-event.js';
 import { trustCheckpoints, type CheckpointTrust } from '../integrity/checkpoint-trust.js';
 import type { VerifyKey } from '../integrity/keys.js';
 import { ChainVerifier, UNSIGNED_GRACE_MS } from '../integrity/verify-chain.js';
 import { ProblemLog, type ProducerReport, type VerifyProblem } from '../integrity/verify-report.js';
 import { DEFAULT_NAMESPACE } from '../model/vocabulary.js';
-import { checkpointStreamName, dataStreamName } from '../storage/template.js';
+import { dataStreamName } from '../storage/template.js';
 import { scanSorted } from './sorted-scan.js';
-import { CHECKPOINT_ORDER, EVENT_ORDER, resolveTimeBound, windowQuery } from './verify-window.js';
+import { producerOf, readCheckpoints } from './verify-checkpoints.js';
+import { planScans } from './verify-streams.js';
+import { EVENT_ORDER, resolveTimeBound } from './verify-window.js';
 
 export interface VerifyNamespaceOptions {
   /** Data stream namespace. Default `default`. */
@@ -36,6 +38,8 @@ export interface VerifyNamespaceOptions {
   graceMs?: number;
   /** Events per page. Default 5000. */
   batchSize?: number;
+  /** Scans run at once, each over a share of the producers (so the cluster works on several pages at a time). Default 2. */
+  concurrency?: number;
   /** Called after each page with the events checked so far and the total to check. */
   onProgress?: (checked: number, total: number) => void;
 }
@@ -62,33 +66,6 @@ export interface NamespaceReport {
   tookMs: number;
 }
 
-const PRODUCER_OF = (source: Record<string, unknown> | undefined): string | undefined => {
-  const trail = source?.audit_trail as { producer?: unknown } | undefined;
-  return typeof trail?.producer === 'string' && trail.producer !== '' ? trail.producer : undefined;
-};
-
-/** Every checkpoint of the namespace, by producer; documents that cannot be read are problems (of their producer when it is named). */
-async function readCheckpoints(client: Client, namespace: string, unattributed: ProblemLog) {
-  const byProducer = new Map<string, SignedCheckpoint[]>();
-  const unreadable = new Map<string, VerifyProblem[]>();
-  for await (const page of scanSorted(client, { index: checkpointStreamName(namespace), sort: CHECKPOINT_ORDER, batchSize: 2000 })) {
-    for (const hit of page) {
-      const read = checkpointFromSource(hit._source ?? {});
-      const producer = PRODUCER_OF(hit._source);
-      if ('problem' in read) {
-        const problem: VerifyProblem = { kind: 'malformed-checkpoint', events: 0, eventIds: [], detail: `checkpoint document ${hit._id}: ${read.problem}` };
-        if (producer) unreadable.set(producer, [...(unreadable.get(producer) ?? []), problem]);
-        else unattributed.add(problem);
-        continue;
-      }
-      const list = byProducer.get(read.producer) ?? [];
-      list.push(read);
-      byProducer.set(read.producer, list);
-    }
-  }
-  return { byProducer, unreadable };
-}
-
 /**
  * Verifies every producer of a namespace: reads all checkpoints (small), decides which are trusted, then scans the events
  * sorted by producer and sequence (a point in time, pages of `batchSize`, the next page fetched while the current one is
@@ -113,37 +90,45 @@ export async function verifyNamespace(client: Client, options: VerifyNamespaceOp
   const trusts = new Map([...known].map((p) => [p, trustOf(p)]));
 
   const reports = new Map<string, ProducerReport>();
-  let current: { producer: string; verifier: ChainVerifier } | undefined;
-  const close = (): void => {
-    if (current) reports.set(current.producer, current.verifier.finish());
-    current = undefined;
-  };
+  const index = dataStreamName(namespace);
+  const queries = await planScans(client, index, trusts, options.concurrency ?? 2);
   let checked = 0;
   let total = 0;
-  const scan = scanSorted(client, {
-    index: dataStreamName(namespace), query: windowQuery(trusts.values()), sort: EVENT_ORDER, ...(options.batchSize ? { batchSize: options.batchSize } : {}),
-    onTotal: (n) => (total = n),
-  });
-  for await (const page of scan) {
-    for (const hit of page) {
-      const source = hit._source ?? {};
-      const producer = PRODUCER_OF(source);
-      const event = chainEventOf(source, hit._id);
-      if (producer === undefined) {
-        unattributed.add({ kind: 'forged', events: 1, eventIds: [event.id], ...(event.time ? { firstTime: event.time, lastTime: event.time } : {}), detail: 'events that name no producer (audit_trail.producer)' });
-        continue;
+  /** One scan: its events, sorted by producer and sequence, through a verifier per producer. */
+  const run = async (query: Record<string, unknown>): Promise<void> => {
+    let current: { producer: string; verifier: ChainVerifier } | undefined;
+    const close = (): void => {
+      if (current) reports.set(current.producer, current.verifier.finish());
+      current = undefined;
+    };
+    const scan = scanSorted(client, { index, query, sort: EVENT_ORDER, ...(options.batchSize ? { batchSize: options.batchSize } : {}), onTotal: (n) => (total += n) });
+    for await (const page of scan) {
+      // Another scan failed: stop this one too (leaving the loop closes its point in time).
+      if (failed) break;
+      for (const hit of page) {
+        const source = hit._source ?? {};
+        const producer = producerOf(source);
+        const event = chainEventOf(source, hit._id);
+        if (producer === undefined) {
+          unattributed.add({ kind: 'forged', events: 1, eventIds: [event.id], ...(event.time ? { firstTime: event.time, lastTime: event.time } : {}), detail: 'events that name no producer (audit_trail.producer)' });
+          continue;
+        }
+        if (current?.producer !== producer) {
+          close();
+          if (reports.has(producer)) throw new Error(`events of producer ${producer} did not come together: the sort order is broken`);
+          current = { producer, verifier: new ChainVerifier(trusts.get(producer) ?? trustOf(producer), verifierOptions) };
+        }
+        current.verifier.add(event);
       }
-      if (current?.producer !== producer) {
-        close();
-        if (reports.has(producer)) throw new Error(`events of producer ${producer} did not come together: the sort order is broken`);
-        current = { producer, verifier: new ChainVerifier(trusts.get(producer) ?? trustOf(producer), verifierOptions) };
-      }
-      current.verifier.add(event);
+      checked += page.length;
+      options.onProgress?.(checked, Math.max(total, checked));
     }
-    checked += page.length;
-    options.onProgress?.(checked, Math.max(total, checked));
-  }
-  close();
+    close();
+  };
+  let failed = false;
+  const outcomes = await Promise.allSettled(queries.map((q) => run(q).catch((error: unknown) => ((failed = true), Promise.reject(error)))));
+  const failure = outcomes.find((o): o is PromiseRejectedResult => o.status === 'rejected');
+  if (failure) throw failure.reason;
   for (const [producer, trust] of trusts) if (!reports.has(producer)) reports.set(producer, new ChainVerifier(trust, verifierOptions).finish());
 
   const producers = [...reports.values()].sort((a, b) => (a.producer < b.producer ? -1 : a.producer > b.producer ? 1 : 0));

@@ -30,20 +30,21 @@ const SEQUENCE = 'event.sequence';
 /**
  * The events to read: every event of producers verified from their genesis to their newest event, and for each producer
  * whose window starts at a checkpoint (or ends at one) only its sequences from that checkpoint's head to the end checkpoint's.
+ * With `only`, the events of those producers alone (their windows among `trusts`).
  */
-export function windowQuery(trusts: Iterable<CheckpointTrust>): Record<string, unknown> {
+export function windowQuery(trusts: Iterable<CheckpointTrust>, only?: readonly string[]): Record<string, unknown> {
   const windowed = [...trusts].filter((t) => t.start.sequence > 0 || t.end !== undefined);
-  if (windowed.length === 0) return { match_all: {} };
   const range = (t: CheckpointTrust): Record<string, number> => ({ gte: t.start.sequence, ...(t.end ? { lte: t.end.sequence } : {}) });
-  return {
-    bool: {
-      should: [
-        ...windowed.map((t) => ({ bool: { filter: [{ term: { [PRODUCER]: t.producer } }, { range: { [SEQUENCE]: range(t) } }] } })),
-        { bool: { must_not: [{ terms: { [PRODUCER]: windowed.map((t) => t.producer) } }] } },
-      ],
-      minimum_should_match: 1,
-    },
-  };
+  const clauses: Record<string, unknown>[] = windowed.map((t) => ({ bool: { filter: [{ term: { [PRODUCER]: t.producer } }, { range: { [SEQUENCE]: range(t) } }] } }));
+  const names = new Set(windowed.map((t) => t.producer));
+  if (only) {
+    const plain = only.filter((p) => !names.has(p));
+    if (plain.length) clauses.push({ terms: { [PRODUCER]: plain } });
+  } else {
+    if (windowed.length === 0) return { match_all: {} };
+    clauses.push({ bool: { must_not: [{ terms: { [PRODUCER]: [...names] } }] } });
+  }
+  return { bool: { should: clauses, minimum_should_match: 1 } };
 }
 
 /** The order events are verified in: by producer, then sequence; the event id breaks ties between documents at one sequence. */

@@ -75,8 +75,10 @@ describe('verifyNamespace (real OpenSearch)', function () {
     expect(producer(report, 'api-1').checkpoints).to.deep.equal({ stored: 6, trusted: 6, last: { number: 6, sequence: 60, time: s.api.timeOf(60), kind: 'count' } });
     expect(progress[progress.length - 1]).to.deep.equal([129, 129]);
 
-    const paged = await verify(s.namespace, { batchSize: 7 });
-    expect({ ...paged, tookMs: 0 }).to.deep.equal({ ...report, tookMs: 0 });
+    for (const options of [{ batchSize: 7, concurrency: 1 }, { batchSize: 7, concurrency: 4 }]) {
+      const again = await verify(s.namespace, options);
+      expect({ ...again, tookMs: 0 }, JSON.stringify(options)).to.deep.equal({ ...report, tookMs: 0 });
+    }
   });
 
   it('one field of one event changed by a partial update on its backing index is modified', async () => {
@@ -107,6 +109,11 @@ describe('verifyNamespace (real OpenSearch)', function () {
     expect(producer(report, 'worker').problems[0]).to.deep.include({ from: 17, to: 17, eventIds: ['worker-forged'] });
     expect(producer(report, 'worker').eventsChecked).to.equal(31);
     othersIntact(report, 'worker');
+
+    await client.index({ index: dataStreamName(s.namespace), op_type: 'create', body: { '@timestamp': s.api.timeOf(3), event: { id: 'nobody-1', sequence: 3 } }, refresh: true } as never);
+    const orphan = await verify(s.namespace);
+    expect(orphan.unattributed.map((p) => [p.kind, p.eventIds])).to.deep.equal([['forged', ['nobody-1']]]);
+    expect(orphan.problemCount).to.equal(2);
   });
 
   it("a producer's newest events deleted are truncated", async () => {

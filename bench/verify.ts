@@ -1,4 +1,4 @@
-// Benchmark of `verifyNamespace`: seeds namespace bench_verify with chained events and signed checkpoints (once), then times verification against a raw sorted scan of the same events, each run in its own process.
+// Benchmark of `verifyNamespace`: seeds namespace bench_verify with chained events and signed checkpoints (once), then times verification (2 scans at once, and 1) against a raw sorted scan of the same events, each run in its own process.
 // Usage: npx tsx bench/verify.ts [--events 200000] [--producers 4] [--every 1000] [--rounds 3] [--batch 5000]   (OPENSEARCH_URL: another cluster than the local node)
 import { spawn } from 'node:child_process';
 import { createPrivateKey, createPublicKey } from 'node:crypto';
@@ -134,8 +134,9 @@ async function measure(contender: string, url: string): Promise<Result> {
   const started = performance.now();
   let events = 0;
   let status: string | undefined;
-  if (contender === 'verify') {
-    const report = await verifyNamespace(client, { namespace: NAMESPACE, keys: [verifyKey], batchSize: BATCH });
+  if (contender.startsWith('verify')) {
+    const concurrency = contender === 'verify-serial' ? 1 : 2;
+    const report = await verifyNamespace(client, { namespace: NAMESPACE, keys: [verifyKey], batchSize: BATCH, concurrency });
     events = report.eventsChecked;
     status = report.status;
   } else {
@@ -172,17 +173,18 @@ const client = clientFor(node.url);
 await seed(client);
 await client.close();
 const f = (n: number, d = 0): string => n.toLocaleString('en-US', { maximumFractionDigits: d, minimumFractionDigits: d });
-const contenders = ['verify', 'raw-scan'];
+const contenders = ['verify', 'verify-serial', 'raw-scan'];
 const rows: Result[] = [];
 for (let round = 0; round < Number(args.rounds); round++) {
-  const order = round % 2 === 0 ? contenders : [...contenders].reverse();
+  const order = contenders.map((_, i) => contenders[(i + round) % contenders.length]!);
   for (const c of order) {
     const r = await child(c, node.url);
     rows.push(r);
     process.stderr.write(`[bench] round ${round + 1} ${c}: ${f(r.events)} events in ${f(r.ms / 1000, 2)} s = ${f(r.events / (r.ms / 1000))} events/s, peak RSS ${f(r.peakRssMb)} MB${r.status ? `, ${r.status}` : ''}\n`);
   }
 }
-console.log(`\n${f(N)} events, ${PRODUCERS} producers, a checkpoint every ${f(EVERY)}, pages of ${BATCH}, on ${node.url}; each run in its own process, order alternated\n`);
+console.log(`\n${f(N)} events, ${PRODUCERS} producers, a checkpoint every ${f(EVERY)}, pages of ${BATCH}, on ${node.url}; each run in its own process, order rotated each round`);
+console.log('verify: verifyNamespace with its default 2 concurrent scans; verify-serial: one scan; raw-scan: one sorted point-in-time scan of the same events, nothing verified\n');
 console.log('| contender | events/s, each round | median | wall s (median) | peak RSS MB (max) |');
 console.log('|---|---|---|---|---|');
 for (const c of contenders) {

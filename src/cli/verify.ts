@@ -32,7 +32,7 @@ ${COMMON_HELP}
 
 Events after a producer's last checkpoint are fine while the newest is under 60 s old.
 Exit codes: 0 intact, 1 a problem found, 2 could not verify (usage, configuration, no trusted
-key, cluster unreachable or refusing)`;
+key, cluster unreachable or refusing, nothing in the namespace)`;
 
 function timeOption(value: string | undefined, name: string, now: Date): Date | undefined {
   if (value === undefined) return undefined;
@@ -90,6 +90,11 @@ export const verifyCommand: Command = {
         namespace, keys, now, ...(from ? { from } : {}), ...(to ? { to } : {}), ...(anchor ? { anchor } : {}), onProgress: bar.update,
       });
       bar.stop();
+      if (report.producers.length === 0 && report.unattributed.length === 0) {
+        // Most likely a wrong namespace: saying "intact" about nothing would mislead.
+        ctx.err(`audit-trail verify: nothing to verify: ${dataStreamName(namespace)} holds no events and there are no checkpoints for it (check --namespace)`);
+        return EXIT.usage;
+      }
       if (values.json) ctx.out(JSON.stringify(report, null, 2));
       else for (const line of reportText(report, dataStreamName(namespace))) ctx.out(line);
       return report.status === 'problems' ? EXIT.failed : EXIT.ok;

@@ -66,7 +66,7 @@ describe('audit-trail verify', function () {
     expect(r.stderr).to.include('pass --keys FILE').and.include(join(emptyDir, 'keys'));
   });
 
-  it('bad options and an unreachable cluster: exit 2, printing no password', async () => {
+  it('bad options, an empty namespace and an unreachable cluster: exit 2, printing no password', async () => {
     const bad = await runCli(['verify', '--namespace', namespace, '--keys', keyFile, '--from', 'last tuesday'], { env: env() });
     expect(bad.code).to.equal(2);
     expect(bad.stderr).to.include("--from: 'last tuesday' is not a date");
@@ -78,6 +78,9 @@ describe('audit-trail verify', function () {
     const badAnchor = await runCli(['verify', '--keys', keyFile, '--anchor', anchor], { env: env() });
     expect(badAnchor.code).to.equal(2);
     expect(badAnchor.stderr).to.include('anchor file').and.include('line 1');
+    const nothing = await runCli(['verify', '--namespace', 'no_such_namespace_here', '--keys', keyFile], { env: env() });
+    expect(nothing.code).to.equal(2);
+    expect(nothing.stderr).to.include('nothing to verify').and.include('logs-audit_trail.events-no_such_namespace_here');
     const down = await runCli(['verify', '--namespace', namespace, '--keys', keyFile], { env: env({ OPENSEARCH_URL: `http://auditor:${URL_SECRET}@127.0.0.1:9` }) });
     expect(down.code).to.equal(2);
     expect(down.stderr).to.include('could not verify').and.include('cannot reach OpenSearch');

@@ -190,7 +190,11 @@ console.log('|---|---|---|---|---|');
 for (const c of contenders) {
   const mine = rows.filter((r) => r.contender === c);
   const rates = mine.map((r) => r.events / (r.ms / 1000));
-  const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+  const median = (xs: number[]): number => {
+    const sorted = [...xs].sort((a, b) => a - b);
+    const mid = Math.floor(sorted.length / 2);
+    return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+  };
   console.log(`| ${c} | ${rates.map((x) => f(x)).join(', ')} | ${f(median(rates))} | ${f(median(mine.map((r) => r.ms / 1000)), 2)} | ${f(Math.max(...mine.map((r) => r.peakRssMb)))} |`);
 }
 const statuses = [...new Set(rows.filter((r) => r.status).map((r) => r.status))];

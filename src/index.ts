@@ -1,4 +1,4 @@
-// The library's public API: model, transport, recorder, storage, query and Dashboards objects (the web view is `./web`).
+// The library's public API: model, transport, recorder, storage, query, verification and Dashboards objects (the web view is `./web`).
 export * from './model/vocabulary.js';
 export { ConfigurationError } from './model/errors.js';
 export { validateEvent, AuditValidationError, LIMITS, type AuditEvent, type AuditEventInput, type DiffEntry, type ValidationIssue } from './model/event.js';
@@ -31,6 +31,13 @@ export { FILTER_KEYS, type AuditFilter, type FilterKey, type FilterKeyName, type
 export { buildFilterQuery } from './query/filter-query.js';
 export { streamEvents, type StreamOptions } from './query/export-stream.js';
 export { parseQuery, formatQuery, combineFilters, QuerySyntaxError, QUERY_KEYS } from './query/syntax.js';
+
+// Verification of the hash chains and signed checkpoints of a namespace's producers.
+export { verifyNamespace, type VerifyNamespaceOptions, type NamespaceReport, type NamespaceStatus } from './query/verify-namespace.js';
+export { TimeBoundError } from './query/verify-window.js';
+export { PROBLEM_KINDS, type ProblemKind, type VerifyProblem, type ProducerReport, type ProducerStatus } from './integrity/verify-report.js';
+export { verifyKeyFrom, keyIdOf, type VerifyKey } from './integrity/keys.js';
+export { checkpointFromSource, type SignedCheckpoint, type CheckpointGap, type CheckpointStatement } from './integrity/checkpoint.js';
 
 // OpenSearch Dashboards saved objects.
 export { buildSavedObjects, toNdjson, DASHBOARDS_FILE } from './dashboards/ndjson.js';

@@ -10,8 +10,9 @@ import { tokensCommand } from './tokens.js';
 import { dashboardsCommand } from './dashboards.js';
 import { demoCommand } from './demo.js';
 import { opensearchCommand } from './opensearch.js';
+import { verifyCommand } from './verify.js';
 
-const COMMANDS: readonly Command[] = [setupCommand, serveCommand, usersCommand, tokensCommand, dashboardsCommand, demoCommand, opensearchCommand];
+const COMMANDS: readonly Command[] = [setupCommand, serveCommand, usersCommand, tokensCommand, dashboardsCommand, demoCommand, opensearchCommand, verifyCommand];
 
 function version(): string {
   const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
@@ -27,7 +28,8 @@ Every command reads the cluster from OPENSEARCH_URL (and OPENSEARCH_USERNAME,
 OPENSEARCH_PASSWORD or OPENSEARCH_PASSWORD_FILE, OPENSEARCH_CA_FILE, …) and takes
 --config FILE (JSON, keys are those variable names; the environment wins over the file).
 
-Exit codes: 0 ok, 1 failed, 2 usage or configuration error (opensearch status: 3 not running)`;
+Exit codes: 0 ok, 1 failed, 2 usage or configuration error (verify: 1 a problem found,
+2 could not verify; opensearch status: 3 not running)`;
 
 /** Runs one command line; resolves with the exit code. Never throws. */
 async function main(argv: string[], ctx: CliContext = processContext()): Promise<number> {

@@ -39,7 +39,8 @@ export function signingKeyFrom(key: string | KeyObject): SigningKey {
 export function verifyKeyFrom(key: string | KeyObject): VerifyKey {
   let publicKey: KeyObject;
   try {
-    publicKey = createPublicKey(key);
+    // createPublicKey takes a private KeyObject (giving its public half) but refuses a public one.
+    publicKey = typeof key !== 'string' && key.type === 'public' ? key : createPublicKey(key);
   } catch (error) {
     throw new TypeError(`not a PEM public key (${(error as Error).message})`);
   }

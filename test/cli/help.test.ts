@@ -2,7 +2,7 @@
 import { expect } from '../helpers/chai.js';
 import { runCli } from './run-cli.js';
 
-const COMMANDS = ['setup', 'serve', 'users', 'dashboards', 'demo', 'opensearch'];
+const COMMANDS = ['setup', 'serve', 'users', 'dashboards', 'demo', 'opensearch', 'verify'];
 
 describe('audit-trail help and usage errors', function () {
   this.timeout(60_000);

@@ -1,4 +1,7 @@
 // `audit-trail demo`: seeds a fresh namespace of its own on the test node, once; refuses `default`, a non-loopback cluster and a namespace with other data.
+import { existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { expect } from '../helpers/chai.js';
 import { testClient } from '../helpers/opensearch.js';
 import { dropNamespace, freshNamespace } from '../helpers/namespace.js';
@@ -31,6 +34,28 @@ describe('audit-trail demo', function () {
     expect(again.code, again.stderr).to.equal(0);
     expect(again.stdout.trim()).to.equal(`already seeded: ${dataStreamName(namespace)}`);
     expect((await client.count({ index: dataStreamName(namespace) })).body.count).to.equal(all);
+  });
+
+  it('signs with a key pair kept in the data directory, so verify with its default keys finds the demo intact', async () => {
+    const signed = freshNamespace();
+    const dataDir = mkdtempSync(join(tmpdir(), 'audit-demo-keys-'));
+    try {
+      const env = cliEnv({ AUDIT_WEB_DATA_DIR: dataDir });
+      const seeded = await runCli(['demo', '--namespace', signed, '--count', '30'], { env });
+      expect(seeded.code, seeded.stderr).to.equal(0);
+      expect(existsSync(join(dataDir, 'keys', 'demo.pub.pem'))).to.equal(true);
+      expect(statSync(join(dataDir, 'keys', 'demo.pem')).mode & 0o777, 'private key readable by its owner only').to.equal(0o600);
+      const verified = await runCli(['verify', '--namespace', signed, '--json'], { env });
+      expect(verified.code, verified.stderr).to.equal(0);
+      const report = JSON.parse(verified.stdout) as { status: string; producers: { status: string; checkpoints: { trusted: number } }[] };
+      expect(report.status).to.equal('intact');
+      expect(report.producers).to.have.length(1);
+      expect(report.producers[0]!.checkpoints.trusted).to.be.greaterThan(0);
+      expect(verified.stdout + verified.stderr).to.not.include('PRIVATE KEY');
+    } finally {
+      rmSync(dataDir, { recursive: true, force: true });
+      await dropNamespace(testClient(), signed);
+    }
   });
 
   it('refuses a cluster that is not on loopback (exit 2) unless --allow-remote, printing no password', async () => {

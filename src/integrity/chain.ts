@@ -1,5 +1,5 @@
 // The hash chain of one producer's events: a document's canonical form (RFC 8785), its link, and where the link is kept.
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import { configure } from 'safe-stable-stringify';
 
 /**
@@ -35,7 +35,7 @@ export function canonicalJson(value: unknown): string {
 
 /** The link of a document: SHA-256 over the previous link (hex), a newline, and the document's canonical JSON without its chain fields. */
 export function chainLink(prev: string, canonicalDocument: string): string {
-  return createHash('sha256').update(prev).update('\n').update(canonicalDocument).digest('hex');
+  return hash('sha256', `${prev}\n${canonicalDocument}`, 'hex');
 }
 
 /** A document linked after `prev`: its JSON text to send (canonical, with the chain fields appended) and its link. */

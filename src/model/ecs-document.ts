@@ -93,10 +93,18 @@ export function categoriesOf(event: AuditEvent): string[] {
   return list;
 }
 
+/** The service fields that are set, or undefined when none is. */
+function definedService(service: NonNullable<DocumentContext['service']>): AuditDocument['service'] {
+  let kept: AuditDocument['service'];
+  if (service.name !== undefined) (kept ??= {}).name = service.name;
+  if (service.version !== undefined) (kept ??= {}).version = service.version;
+  if (service.environment !== undefined) (kept ??= {}).environment = service.environment;
+  return kept;
+}
+
 /** Builds the ECS document. Pure: the same event and context give the same document. */
 export function toEcsDocument(event: AuditEvent, context: DocumentContext = {}): AuditDocument {
-  const doc: AuditDocument = {
-    ...safeMetadata(context.meta),
+  const core: AuditDocument = {
     '@timestamp': event.time.toISOString(),
     message: context.message ?? describeEvent(event),
     ecs: { version: ECS_VERSION },
@@ -116,6 +124,8 @@ export function toEcsDocument(event: AuditEvent, context: DocumentContext = {}):
       resource: { ...event.resource },
     },
   };
+  // Caller metadata first (its keys never collide with the product's: safeMetadata drops those), then ours.
+  const doc: AuditDocument = context.meta === undefined ? core : Object.assign(safeMetadata(context.meta), core);
   if (event.reason !== undefined) doc.event.reason = event.reason;
   if (context.sequence !== undefined) doc.event.sequence = context.sequence;
   if (event.actor.name !== undefined) doc.user.name = event.actor.name;
@@ -127,9 +137,8 @@ export function toEcsDocument(event: AuditEvent, context: DocumentContext = {}):
   if (event.source.userAgent !== undefined) doc.user_agent = { original: event.source.userAgent };
   if (event.source.requestId !== undefined) doc.http = { request: { id: event.source.requestId } };
   if (context.level !== undefined) doc.log = { level: context.level };
-  if (context.service && Object.values(context.service).some((v) => v !== undefined)) {
-    doc.service = Object.fromEntries(Object.entries(context.service).filter(([, v]) => v !== undefined));
-  }
+  const service = context.service && definedService(context.service);
+  if (service) doc.service = service;
   if (context.hostname !== undefined) doc.host = { hostname: context.hostname };
   if (event.diff !== undefined) doc.audit_trail.diff = event.diff;
   if (event.details !== undefined) doc.audit_trail.details = event.details;

@@ -81,12 +81,8 @@ export function shapeEvent(
       const diff = event.diff === undefined ? undefined : freeForm(event.diff);
       if (details !== event.details || diff !== event.diff) taken = { ...event, ...(details ? { details } : {}), ...(diff ? { diff: diff as AuditEvent['diff'] } : {}) };
     }
-    document = toEcsDocument(taken, {
-      ...(level === undefined ? {} : { level }),
-      service: context.service, hostname: context.hostname, producer: context.producer, sequence,
-      ...(meta === undefined ? {} : { meta }),
-      message: message ?? describeEvent(event),
-    });
+    // A plain literal (no conditional spreads): this runs for every event.
+    document = toEcsDocument(taken, { level, service: context.service, hostname: context.hostname, producer: context.producer, sequence, meta, message: message ?? describeEvent(event) });
     if (redact !== undefined && freeForm === undefined) document = redact(document);
   } catch (error) {
     return { failed: 'redact', message: `the redact hook threw: ${(error as Error)?.message ?? String(error)}` };

@@ -27,7 +27,7 @@ export async function setupCluster(cluster: Cluster, namespace: string, log: (li
   log(verdict.kind === 'supported' ? `[setup] ${verdict.message} at ${cluster.shown}` : `[setup] warning: ${verdict.message}`);
   const result = await setupAuditStorage(cluster.client, { namespace });
   const template = result.template === 'upgraded' ? `upgraded (from version ${result.previousVersion})` : result.template === 'newer-installed' ? `left alone (a newer version ${result.previousVersion} is installed)` : result.template;
-  log(`[setup] template ${template}; data stream ${result.dataStream} ${result.dataStreamCreated ? 'created' : 'already there'}`);
+  log(`[setup] template ${template}; data stream ${result.dataStream} ${result.dataStreamCreated ? 'created' : 'already there'}; checkpoint template ${result.checkpointTemplate}`);
   return result;
 }
 

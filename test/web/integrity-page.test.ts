@@ -223,4 +223,75 @@ describe('web view: Manage > Integrity (real OpenSearch, HTTP)', function () {
       for (const kind of ['modified', 'missing', 'forged', 'truncated', 'missing-checkpoint', 'bad-signature']) expect(run[0]!.target.summary).to.include(kind);
     });
   });
+
+  describe('a run under way, keys, and access', () => {
+    let namespace: string;
+    let release: () => void;
+    let h: Harness;
+    before(async () => {
+      namespace = await namespaceWith((ns) => seedProducers(client, ns, [new ChainProducer('gate-1', KEY.signing, T0).run(20, 10)]));
+      // The scan of the events waits for the test: the run stays under way until released.
+      const gate = new Promise<void>((resolve) => (release = resolve));
+      const gated = new Proxy(client, {
+        get: (target, key, receiver) => (key === 'createPit' ? async (...args: unknown[]) => (await gate, (target.createPit as (...a: unknown[]) => unknown).apply(target, args)) : Reflect.get(target, key, receiver)),
+      });
+      h = await harness(namespace, { client: gated });
+    });
+
+    it('shows the progress, reloads itself without JavaScript, refuses a second run, then shows the report', async () => {
+      const http = await signedIn(h, ACCOUNTS.auditor);
+      const token = await http.token('/manage/integrity');
+      expect((await http.request('/manage/integrity/verify', { form: { _csrf: token } })).status).to.equal(303);
+      const running = await (await http.request('/manage/integrity')).text();
+      expect(running).to.match(/<meta http-equiv="refresh" content="2">/);
+      expect(running).to.include('id="run-status"').and.include(`Verifying namespace <strong>${namespace}</strong> (1 of 1), asked by aude`);
+      expect(section(running, namespace)).to.match(/data-progress>[\s\S]*?Verifying: <span class="checked">0<\/span> of <span class="total">0<\/span> events checked/);
+      expect(running).to.match(/<button type="submit" id="verify-now" disabled>/);
+
+      const before = actions.length;
+      const second = await http.request('/manage/integrity/verify', { form: { _csrf: token } });
+      expect(second.status).to.equal(303);
+      expect(actions.slice(before).filter((a) => a.kind === 'integrity.verify').map((a) => [a.outcome, a.reason])).to.deep.equal([['failure', 'a verification is already running']]);
+
+      release();
+      let html = '';
+      for (let i = 0; i < 100 && !html.includes('data-status="intact"'); i++) {
+        await new Promise((r) => setTimeout(r, 100));
+        html = await (await http.request('/manage/integrity')).text();
+      }
+      expect(section(html, namespace)).to.include('data-status="intact"').and.include('20 events of 1 producer checked');
+      expect(html).not.to.include('http-equiv="refresh"');
+      expect(html).to.match(/<button type="submit" id="verify-now">/);
+    });
+
+    it('without a trusted key: the page says how to give one, the button is disabled, a POST is refused', async () => {
+      const bare = await harness(namespace, { verifyKeys: [] });
+      const http = await signedIn(bare, ACCOUNTS.site_manager);
+      const html = await (await http.request('/manage/integrity')).text();
+      expect(html).to.include('id="no-keys"').and.include('AUDIT_WEB_VERIFY_KEYS').and.include('*.pub.pem');
+      expect(html).to.match(/<button type="submit" id="verify-now" disabled>/);
+      const before = actions.length;
+      const res = await http.request('/manage/integrity/verify', { form: { _csrf: await http.token('/manage/integrity') } });
+      expect(res.status).to.equal(409);
+      expect(await res.text()).to.include('No trusted public key is configured');
+      expect(actions.slice(before).filter((a) => a.kind === 'integrity.verify').map((a) => [a.outcome, a.reason])).to.deep.equal([['failure', 'no trusted public key']]);
+    });
+
+    it('a member is refused the page and the run (recorded as refusals); an anonymous visitor is sent to sign in', async () => {
+      const member = await signedIn(h, ACCOUNTS.member);
+      const token = await member.token('/manage/audit');
+      const before = actions.length;
+      const page = await member.request('/manage/integrity');
+      expect(page.status).to.equal(403);
+      expect(await page.text()).to.include('Only site_manager and auditor may see the audit log');
+      const post = await member.request('/manage/integrity/verify', { form: { _csrf: token } });
+      expect(post.status).to.equal(403);
+      expect(actions.slice(before).map((a) => [a.kind, a.outcome, a.target.status])).to.deep.equal([['integrity.view', 'failure', 403], ['integrity.verify', 'failure', 403]]);
+      const anonymous = new HttpSession(h.web.url);
+      const res = await anonymous.request('/manage/integrity');
+      expect(res.status).to.equal(303);
+      expect(res.headers.get('location')).to.equal('/login?next=%2Fmanage%2Fintegrity');
+      expect((await anonymous.request('/manage/integrity/verify', { form: { _csrf: 'none' } })).status).to.equal(403);
+    });
+  });
 });

@@ -45,7 +45,8 @@ Refused (exit 2): binding a non-loopback address without ${WEB_ENV.secure}=1; ${
 without ${WEB_ENV.trustProxy}; no users yet (unless single sign-on is set); a session secret
 under 32 characters.
 GET /healthz: 200 {"status":"ok"} when OpenSearch answers, 503 otherwise (no sign-in, no data).
-Every sign-in and sign-out, read of the audit log (list, event, export, API) is recorded as an
+Every sign-in and sign-out, read of the audit log (list, event, export, API, the Integrity page and
+its verification runs) is recorded as an
 audit event of service audit-trail-web into the namespace read (default: default), through a
 spool in <data dir>/spool (kept while OpenSearch is away, sent when it answers).
 SIGTERM or SIGINT: stops accepting connections, finishes requests in flight (10 s at most),

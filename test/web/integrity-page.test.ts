@@ -8,7 +8,8 @@ import { dropNamespace, freshNamespace } from '../helpers/namespace.js';
 import { ChainProducer, keyPair, relinked } from '../helpers/chains.js';
 import { deleteWhere, ensureCheckpointTemplate, locate, seedProducers, updateEvent, writeEvents } from '../helpers/verify-seed.js';
 import { setupAuditStorage } from '../../src/storage/setup.js';
-import { checkpointStreamName, dataStreamName } from '../../src/storage/template.js';
+import { INDEX_PATTERN, checkpointStreamName, dataStreamName } from '../../src/storage/template.js';
+import { namespaceOfIndex } from '../../src/query/namespaces.js';
 import { checkpointId } from '../../src/integrity/checkpoint.js';
 import type { AuditorAction } from '../../src/web/auditor-action.js';
 import { ACCOUNTS, HttpSession, startHarness, type Harness } from './harness.js';
@@ -222,6 +223,18 @@ describe('web view: Manage > Integrity (real OpenSearch, HTTP)', function () {
       expect(run[0]!.target).to.deep.include({ result: 'problems', rows: 40 + 39 + 31 + 54 + 60 + 30 });
       for (const kind of ['modified', 'missing', 'forged', 'truncated', 'missing-checkpoint', 'bad-signature']) expect(run[0]!.target.summary).to.include(kind);
     });
+  });
+
+  it('reading every namespace: a section for each namespace with an events data stream', async () => {
+    const first = await namespaceWith((ns) => seedProducers(client, ns, [new ChainProducer('one-1', KEY.signing, T0).run(10, 10)]));
+    const second = await namespaceWith(async () => undefined);
+    const h = await startHarness(client, INDEX_PATTERN, { verifyKeys: [KEY.verify] });
+    harnesses.push(h);
+    const html = await (await (await signedIn(h, ACCOUNTS.auditor)).request('/manage/integrity')).text();
+    expect(statusOf(section(html, first), 'one-1')).to.equal('unverified');
+    expect(section(html, second)).to.include('data-status="unverified"').and.not.include('<tr data-producer=');
+    expect(namespaceOfIndex(dataStreamName(first))).to.equal(first);
+    expect(namespaceOfIndex(INDEX_PATTERN)).to.equal(undefined);
   });
 
   describe('a run under way, keys, and access', () => {

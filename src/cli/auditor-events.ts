@@ -38,7 +38,11 @@ const MAPPINGS: { readonly [K in AuditorActionKind]: (a: AuditorAction) => Mappe
   'audit.event': (a) => ({ action: 'view', resource: read(a.target.eventId ?? '(none)') }),
   'api.events.get': (a) => ({ action: 'view', resource: read(a.target.eventId ?? '(none)') }),
   'audit.export': (a) => ({ action: 'view', resource: read(`export.${a.target.format ?? 'unknown'}`, filterTarget(a.target.query)) }),
-  'integrity.verify': (a) => ({ action: 'view', resource: read(a.target.producer ? `integrity:${a.target.producer}` : 'integrity', filterTarget(a.target.query)) }),
+  'integrity.view': (a) => ({ action: 'view', resource: read('integrity', name(a.target.namespace, '(no namespace)')) }),
+  'integrity.verify': (a) => ({
+    action: 'view',
+    resource: read(a.target.producer ? `integrity:${a.target.producer}` : a.target.namespace ? `integrity:${a.target.namespace}` : 'integrity', filterTarget(a.target.query)),
+  }),
   'user.create': (a) => ({ action: 'create', resource: entity('user', a.target.user) }),
   'user.reset': (a) => ({
     action: 'write', resource: entity('user', a.target.user), details: { change: 'new password; sessions ended' },
@@ -93,7 +97,7 @@ export function channelOf(action: AuditorAction): AuditorChannel {
 function targetDetails(target: AuditorAction['target']): Record<string, unknown> {
   const keys: Record<keyof AuditorAction['target'], string> = {
     query: 'query', after: 'after', before: 'before', eventId: 'event_id', status: 'status', rows: 'rows', format: 'format',
-    producer: 'producer', user: 'user', token: 'token_name', role: 'role', previousRole: 'previous_role', expiresAt: 'expires_at',
+    producer: 'producer', namespace: 'namespace', result: 'result', summary: 'summary', user: 'user', token: 'token_name', role: 'role', previousRole: 'previous_role', expiresAt: 'expires_at',
   };
   const details: Record<string, unknown> = {};
   for (const [key, field] of Object.entries(keys)) {

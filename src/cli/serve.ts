@@ -1,4 +1,5 @@
 // `audit-trail serve`: the web view for production (no demo data or users), configured from the environment and/or a settings file, refusing unsafe settings; drains on SIGTERM/SIGINT.
+import { join } from 'node:path';
 import { ConfigurationError } from '../model/errors.js';
 import { dataStreamName } from '../storage/template.js';
 import { defaultDataDir, openWebDatabase } from '../web/auth/data.js';
@@ -10,6 +11,7 @@ import { clusterFromEnvironment, effectiveEnvironment, type Cluster } from './co
 import { isLoopbackHost } from './loopback.js';
 import { producerSigningKey, SIGNING_KEY_ENV } from './signing-key.js';
 import { createAuditorRecorder, webSpoolDir } from './auditor-recorder.js';
+import { webVerifyKeys } from './web-verify-keys.js';
 
 const HELP = `usage: audit-trail serve [--port PORT] [--host ADDRESS] [--config FILE]
 
@@ -32,6 +34,8 @@ wins over the file, the options below win over both):
   ${WEB_ENV.oidcIssuer}, ${WEB_ENV.oidcClientId}, ${WEB_ENV.oidcRedirectUri}
                            single sign-on (OpenID Connect); see the README for the other
                            AUDIT_WEB_OIDC_* settings (client secret, role claim and map, …)
+  ${WEB_ENV.verifyKeys}    public key PEM files (comma-separated) the Integrity page verifies
+                           checkpoints with, besides the data directory's keys/*.pub.pem
   ${SIGNING_KEY_ENV}  Ed25519 private key (PEM) signing the checkpoints of the web
                            view's own audit events (sign-ins, reads); default: a key pair made
                            once in the data directory's keys/ (give keys/signing.pub.pem to auditors)
@@ -41,7 +45,8 @@ Refused (exit 2): binding a non-loopback address without ${WEB_ENV.secure}=1; ${
 without ${WEB_ENV.trustProxy}; no users yet (unless single sign-on is set); a session secret
 under 32 characters.
 GET /healthz: 200 {"status":"ok"} when OpenSearch answers, 503 otherwise (no sign-in, no data).
-Every sign-in and sign-out, read of the audit log (list, event, export, API) is recorded as an
+Every sign-in and sign-out, read of the audit log (list, event, export, API, the Integrity page and
+its verification runs) is recorded as an
 audit event of service audit-trail-web into the namespace read (default: default), through a
 spool in <data dir>/spool (kept while OpenSearch is away, sent when it answers).
 SIGTERM or SIGINT: stops accepting connections, finishes requests in flight (10 s at most),
@@ -82,10 +87,13 @@ export async function serveWeb(options: ServeOptions): Promise<WebServer> {
   );
   // The web view's own producer: sign-ins, sign-outs and every read of the audit log become audit events.
   const signingKey = producerSigningKey(options.dataDir, 'signing', options.env ?? process.env, options.log);
+  // Checked before anything starts: a key file named but unreadable is a configuration error.
+  const trusted = webVerifyKeys(options.dataDir, settings.verifyKeyFiles);
   const auditors = createAuditorRecorder({ client: cluster.client, ...(settings.namespace && { namespace: settings.namespace }), spoolDir: webSpoolDir(options.dataDir), signingKey, log: options.log });
   const web = await startWebServer({
     onAuditorAction: auditors.hook,
     client: cluster.client,
+    verifyKeys: trusted.keys,
     port: settings.port,
     host: settings.host,
     dataDir: options.dataDir,
@@ -101,6 +109,7 @@ export async function serveWeb(options: ServeOptions): Promise<WebServer> {
     throw error;
   });
   options.log(`[serve] Manage > Audit at ${web.url}/manage/audit (health: ${web.url}/healthz; data in ${options.dataDir})`);
+  options.log(`[serve] Integrity page: ${trusted.keys.length ? `${trusted.keys.length} trusted ${trusted.keys.length === 1 ? 'key' : 'keys'} (${trusted.keys.map((k) => k.keyId).join(', ')})` : `no trusted key (set ${WEB_ENV.verifyKeys})`}; reports in ${join(options.dataDir, 'integrity')}`);
   options.log(`[serve] auditors' actions recorded as producer ${auditors.logger.transport.producerId} into ${auditors.logger.transport.dataStream} (spool ${webSpoolDir(options.dataDir)})`);
   // Closing drains the web view first (its last requests are recorded), then the auditors' producer.
   return { ...web, close: () => web.close().then(() => auditors.close()).then(() => undefined) };

@@ -6,7 +6,7 @@ import { signedInUser } from './oidc/sso-session.js';
 
 /**
  * What an auditor did: sign in or out (local password or single sign-on), read the audit log on the page (the list,
- * one event, an export) or through the API, run an integrity verification, or change a user or an API token.
+ * one event, an export) or through the API, open the Integrity page or run a verification, or change a user or an API token.
  */
 export const AUDITOR_ACTION_KINDS = [
   'sign_in',
@@ -17,6 +17,7 @@ export const AUDITOR_ACTION_KINDS = [
   'audit.export',
   'api.events.list',
   'api.events.get',
+  'integrity.view',
   'integrity.verify',
   'user.create',
   'user.reset',
@@ -49,7 +50,8 @@ export interface AuditorAction {
   actor: AuditorActor;
   /**
    * What was read or changed: the filter in the search syntax, the paging position, the event id, the export format,
-   * the answer's HTTP status and row count; the user or token changed and its role (and the role before).
+   * the answer's HTTP status and row count; the user or token changed and its role (and the role before); for an
+   * integrity verification, the namespace(s), the events checked (`rows`), the result's status and a summary in words.
    */
   target: {
     query?: string;
@@ -60,6 +62,9 @@ export interface AuditorAction {
     rows?: number;
     format?: string;
     producer?: string;
+    namespace?: string;
+    result?: string;
+    summary?: string;
     user?: string;
     token?: string;
     role?: Role;

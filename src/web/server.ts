@@ -1,5 +1,6 @@
 // Starts the web view on a port: opens the data directory (users, sessions, secret), listens, and drains gracefully on close.
 import type { Server } from 'node:http';
+import { join } from 'node:path';
 import type { AddressInfo } from 'node:net';
 import type { Client } from '@opensearch-project/opensearch';
 import { defaultDataDir, openWebDatabase } from './auth/data.js';
@@ -49,6 +50,7 @@ export async function startWebServer(options: WebServerOptions = {}): Promise<We
     secure: options.secure ?? fromEnv!.secure,
     trustProxy: options.trustProxy ?? fromEnv!.trustProxy,
     stopping: () => stopping,
+    integrityDir: options.integrityDir ?? join(dir, 'integrity'),
     sessionLifetime: options.sessionLifetime ?? (fromEnv!.sessionHours ? { absoluteMs: fromEnv!.sessionHours * 3600_000 } : {}),
   });
   const port = options.port ?? fromEnv!.port;

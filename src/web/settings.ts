@@ -28,6 +28,7 @@ export const WEB_ENV = {
   oidcScopes: 'AUDIT_WEB_OIDC_SCOPES',
   oidcLabel: 'AUDIT_WEB_OIDC_LABEL',
   sessionHours: 'AUDIT_WEB_SESSION_HOURS',
+  verifyKeys: 'AUDIT_WEB_VERIFY_KEYS',
 } as const;
 
 export interface WebSettings {
@@ -53,6 +54,8 @@ export interface WebSettings {
   oidc?: OidcSettings;
   /** A session ends this many hours after sign-in, however much it is used. Default 12 (`DEFAULT_SESSION_HOURS`). */
   sessionHours?: number;
+  /** Public key PEM files the Integrity page trusts, besides the data directory's `keys/*.pub.pem`. Default: none. */
+  verifyKeyFiles?: string[];
 }
 
 export const WEB_DEFAULTS = { port: 3000, host: '127.0.0.1', secure: false, trustProxy: false } as const;
@@ -154,6 +157,12 @@ export function webSettingsFromEnvironment(env: NodeJS.ProcessEnv = process.env)
     const n = Number(hours);
     if (!(n > 0)) throw new ConfigurationError(WEB_ENV.sessionHours, `must be a positive number of hours, not "${hours}"`);
     settings.sessionHours = n;
+  }
+  const keyFiles = env[WEB_ENV.verifyKeys];
+  if (keyFiles) {
+    const files = keyFiles.split(',').map((f) => f.trim()).filter(Boolean);
+    if (!files.length) throw new ConfigurationError(WEB_ENV.verifyKeys, `has no file: give the paths of public key PEM files, comma-separated`);
+    settings.verifyKeyFiles = files;
   }
   return settings;
 }

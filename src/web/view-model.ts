@@ -86,6 +86,13 @@ function timeView(row: AuditRow, timeZone?: string): Pick<RowView, 'iso' | 'utc'
   return { iso: row.time.toISOString(), utc: exactUtc(row.time), local };
 }
 
+/** A stored ISO time for the time partial (local in `timeZone`, exact UTC on hover); text that is no date is shown as it is. */
+export function timeText(iso: string, timeZone?: string): { iso: string; utc: string; local: string } {
+  const time = new Date(iso);
+  if (Number.isNaN(time.getTime())) return { iso: '', utc: '', local: visibleText(iso) };
+  return { iso: time.toISOString(), utc: exactUtc(time), local: timeFormat(timeZone).format(time) };
+}
+
 /** One row for the templates: every stored text through visibleText (and escaped by Handlebars when rendered). */
 export function rowView(row: AuditRow, timeZone?: string): RowView {
   return {

@@ -1,4 +1,4 @@
-// The web view's Express app: helmet, no caching, health check, SQLite sessions, CSRF, sign-in, Manage > Audit, and error pages (503 when OpenSearch is down).
+// The web view's Express app: helmet, no caching, health check, SQLite sessions, CSRF, sign-in, Manage > Audit and Integrity, and error pages (503 when OpenSearch is down).
 import { decodeOpenSearchError } from '../storage/opensearch-error.js';
 import express, { type ErrorRequestHandler, type Express } from 'express';
 import { engine } from 'express-handlebars';
@@ -17,6 +17,11 @@ import { healthCheck } from './health.js';
 import { parseTrustProxy, type TrustProxy } from './settings.js';
 import { machineAccess, type MachineAccessOptions } from './machine-access.js';
 import { signedInUser } from './oidc/sso-session.js';
+import type { VerifyKey } from '../integrity/keys.js';
+import { namespaceOfIndex } from '../query/namespaces.js';
+import { integrityRoutes } from './integrity-routes.js';
+import { IntegrityRunner } from './integrity-runner.js';
+import { ReportStore } from './integrity-store.js';
 
 export interface WebAppOptions extends MachineAccessOptions {
   /** OpenSearch client the query module reads with. */
@@ -27,7 +32,7 @@ export interface WebAppOptions extends MachineAccessOptions {
   sessionDb: Database.Database;
   /** Secret(s) signing the session cookie; at least 32 characters. */
   sessionSecret: string | string[];
-  /** Index or pattern to read. Default: every audit data stream. */
+  /** Index or pattern to read. Default: every audit data stream. One namespace's data stream (`logs-audit_trail.events-<ns>`) also limits the Integrity page to that namespace. */
   index?: string;
   /** Served behind TLS (a reverse proxy terminates it): `Secure` cookies and HSTS. Needs `trustProxy` so the app sees the https. Default false. */
   secure?: boolean;
@@ -45,6 +50,10 @@ export interface WebAppOptions extends MachineAccessOptions {
   timeZone?: string;
   /** Clock, for the time presets. Default `() => new Date()`. */
   now?: () => Date;
+  /** Public keys the Integrity page verifies checkpoints with (given out of band, never read from the cluster). Default: none (the page says how to give them). */
+  verifyKeys?: readonly VerifyKey[];
+  /** Where the Integrity page keeps the last report of each namespace (`<dir>/<namespace>.json`). Default: in memory only (startWebServer: `<dataDir>/integrity`). */
+  integrityDir?: string;
 }
 
 const here = (path: string): string => fileURLToPath(new URL(path, import.meta.url));
@@ -98,6 +107,10 @@ export function createWebApp(options: WebAppOptions): Express {
   app.get('/', (_req, res) => res.redirect(303, '/manage/audit'));
   app.use(authRoutes(options.users, loginForm.token, options.onAuditorAction, options.now));
   app.use(machine.liveTail);
+  const now = options.now ?? (() => new Date());
+  const namespace = options.index ? namespaceOfIndex(options.index) : undefined;
+  const runner = new IntegrityRunner({ client: options.client, keys: options.verifyKeys ?? [], store: new ReportStore(options.integrityDir), now });
+  app.use(integrityRoutes({ client: options.client, users: options.users, runner, now, csrfToken, ...(namespace ? { namespace } : {}), ...(options.onAuditorAction ? { onAuditorAction: options.onAuditorAction } : {}), ...(options.timeZone ? { timeZone: options.timeZone } : {}) }));
   app.use(auditRoutes({ client: options.client, users: options.users, pageSize, ...(options.onAuditorAction ? { onAuditorAction: options.onAuditorAction } : {}), now: options.now ?? (() => new Date()), csrfToken, ...(options.index ? { index: options.index } : {}), ...(options.timeZone ? { timeZone: options.timeZone } : {}) }));
   app.use((req, res) => {
     res.status(404).render('message', { title: 'Not found', heading: 'Page not found', message: `There is nothing at ${req.path}.`, back: '/manage/audit' });

@@ -46,6 +46,10 @@ const CASES: Record<AuditorActionKind, { action: AuditorAction; expect: { action
     action: { kind: 'api.events.get', time, outcome: 'failure', reason: 'forbidden', actor: { type: 'token', name: 'bob-token', role: 'member' }, target: { eventId: 'e-1', status: 403 }, source },
     expect: { action: 'view', type: 'audit_log', id: 'e-1', actorId: 'token:bob-token', details: { via: 'api', status: 403 } },
   },
+  'integrity.view': {
+    action: { kind: 'integrity.view', time, outcome: 'success', actor: carol, target: { namespace: 'default,billing', status: 200 }, source },
+    expect: { action: 'view', type: 'audit_log', id: 'integrity', target: 'default,billing', actorId: 'carol', details: { via: 'web', namespace: 'default,billing', status: 200 } },
+  },
   'integrity.verify': {
     action: { kind: 'integrity.verify', time, outcome: 'success', actor: root, target: { producer: 'web-1', rows: 500, query: 'from:2026-11-01T00:00:00.000Z' }, source: {} },
     expect: { action: 'view', type: 'audit_log', id: 'integrity:web-1', target: 'from:2026-11-01T00:00:00.000Z', actorId: 'os:ops', details: { via: 'cli', producer: 'web-1', rows: 500 } },
@@ -102,6 +106,13 @@ describe('auditor actions as audit events', () => {
       if (action.source.ip) expect(event.source).to.deep.equal({ ip: source.ip, userAgent: source.userAgent });
     });
   }
+
+  it('a verification run from the page names its namespace, the events checked, the result and a summary', () => {
+    const summary = 'problems: 1 (modified 1) in api-1; 129 events of 3 producers checked';
+    const event = validateEvent(auditorEvent({ kind: 'integrity.verify', time, outcome: 'success', actor: carol, target: { namespace: 'default', rows: 129, result: 'problems', summary }, source }));
+    expect(event.resource).to.deep.include({ type: 'audit_log', id: 'integrity:default' });
+    expect(event.details).to.include({ kind: 'integrity.verify', via: 'web', namespace: 'default', rows: 129, result: 'problems', summary });
+  });
 
   it('a role change and a reset to another role carry the role as a diff (old and new)', () => {
     expect(auditorEvent(CASES['user.role'].action).diff).to.deep.equal({ role: { old: 'site_manager', new: 'member' } });

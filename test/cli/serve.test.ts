@@ -50,6 +50,7 @@ describe('audit-trail serve', function () {
     it('a trust-everyone proxy setting', () => refused({ AUDIT_WEB_SECURE: '1', AUDIT_WEB_TRUST_PROXY: 'true' }, '"AUDIT_WEB_TRUST_PROXY" must not be true'));
     it('a short session secret', () => refused({ AUDIT_WEB_SESSION_SECRET: 'short-secret' }, '"AUDIT_WEB_SESSION_SECRET" is shorter than 32 characters'));
     it('a bad port', () => refused({ AUDIT_WEB_PORT: 'eighty' }, '"AUDIT_WEB_PORT" must be a port number'));
+    it('a verify key file that cannot be read', () => refused({ AUDIT_WEB_VERIFY_KEYS: join(empty, 'nowhere.pub.pem') }, `"AUDIT_WEB_VERIFY_KEYS" names ${join(empty, 'nowhere.pub.pem')}, which cannot be read (ENOENT)`));
   });
 
   describe('running', () => {

@@ -12,6 +12,7 @@ import { ROLES, type Role } from '../../src/model/vocabulary.js';
 import type { AuditEvent } from '../../src/model/event.js';
 import { ACCOUNTS, HttpSession, PASSWORD, seedEvents, startHarness, type Harness } from './harness.js';
 import { NOW, knownEvents } from './known-events.js';
+import { keyPair } from '../helpers/chains.js';
 
 /** The little of an Express 5 router layer the route list needs. */
 interface RouterLayer {
@@ -51,7 +52,7 @@ describe('web view: access, sessions and bad input (real OpenSearch, HTTP)', () 
   before(async () => {
     client = testClient();
     events = await seedEvents(client, namespace, knownEvents());
-    h = await startHarness(client, dataStreamName(namespace), { now: () => NOW, pageSize: 5 });
+    h = await startHarness(client, dataStreamName(namespace), { now: () => NOW, pageSize: 5, verifyKeys: [keyPair().verify] });
   });
   after(async () => {
     await h?.close();
@@ -65,9 +66,11 @@ describe('web view: access, sessions and bad input (real OpenSearch, HTTP)', () 
       routes = registeredRoutes(createWebApp({ client, users: new UserStore(db), sessionDb: db, sessionSecret: 'x'.repeat(32) }));
       db.close();
     });
+    /** Forms under /manage/ (sent with the session's form token). */
+    const postPaths = (): string[] => routes.filter((r) => r.startsWith('POST /manage/')).map((r) => r.slice('POST '.length));
     const protectedPaths = (): string[] => {
-      const other = routes.filter((r) => !PUBLIC_ROUTES.includes(r) && !isApiRoute(r));
-      expect(other.filter((r) => !r.startsWith('GET /manage/')), 'routes the matrix cannot walk: make them GET under /manage/ or public').to.deep.equal([]);
+      const other = routes.filter((r) => !PUBLIC_ROUTES.includes(r) && !isApiRoute(r) && !r.startsWith('POST /manage/'));
+      expect(other.filter((r) => !r.startsWith('GET /manage/')), 'routes the matrix cannot walk: make them GET or POST under /manage/, or public').to.deep.equal([]);
       return other.map((r) => r.slice('GET '.length).replace(/:(\w+)/g, (_, name: string) => {
         if (name === 'id') return events[3]!.id;
         throw new Error(`no value for the route parameter :${name}: teach the matrix`);
@@ -76,7 +79,9 @@ describe('web view: access, sessions and bad input (real OpenSearch, HTTP)', () 
 
     it('reads the routes from the app: the public ones and at least the four audit pages', () => {
       expect(routes).to.include.members([...PUBLIC_ROUTES, API_PUBLIC, 'GET /api/v1/events', 'GET /manage/audit', 'GET /manage/audit/events/:id', 'GET /manage/audit/export.csv', 'GET /manage/audit/export.ndjson']);
-      expect(protectedPaths()).to.have.length.of.at.least(4);
+      expect(routes).to.include.members(['GET /manage/integrity', 'POST /manage/integrity/verify']);
+      expect(protectedPaths()).to.have.length.of.at.least(5);
+      expect(postPaths()).to.deep.equal(['/manage/integrity/verify']);
     });
 
     for (const role of ['anonymous', ...ROLES] as const) {
@@ -102,6 +107,23 @@ describe('web view: access, sessions and bad input (real OpenSearch, HTTP)', () 
             else if (path.endsWith('.ndjson')) expect(body.trim().split('\n').filter((l) => !l.startsWith('{"audit_trail_export"'))).to.have.length(events.length);
             else if (path === '/manage/audit') expect(body).to.include(`id="total">${events.length}<`);
             else if (path.includes('/events/')) expect(body).to.include(`Event <bdi>${events[3]!.id}</bdi>`);
+            else if (path === '/manage/integrity') expect(body).to.include('<h1>Integrity</h1>');
+          }
+        }
+        // A form: without a session there is no form token (refused as an expired form); a member is refused by role.
+        const token = role === 'anonymous' ? 'none' : await http.token('/manage/audit');
+        for (const path of postPaths()) {
+          const res = await http.request(path, { form: { _csrf: token } });
+          const body = await res.text();
+          if (role === 'anonymous') {
+            expect(res.status, path).to.equal(403);
+            expect(body, path).to.include('This form has expired');
+          } else if (role === 'member') {
+            expect(res.status, path).to.equal(403);
+            expect(body, path).to.include('Only site_manager and auditor may see the audit log');
+          } else {
+            expect(res.status, path).to.equal(303);
+            expect(res.headers.get('location'), path).to.equal('/manage/integrity');
           }
         }
       });

@@ -6,6 +6,7 @@ import { CONNECTION_ENV } from '../storage/connection.js';
 import { nodeStatus } from '../dev/opensearch/launcher.js';
 import { WEB_ENV, webSettingsFromEnvironment } from '../web/settings.js';
 import type { AuditorAction, AuditorActionKind } from '../web/auditor-action.js';
+import type { Role } from '../model/vocabulary.js';
 import { CommandError, type CliContext } from './command.js';
 import { clusterFromEnvironment, type Cluster } from './config.js';
 import { producerSigningKey } from './signing-key.js';
@@ -59,17 +60,17 @@ async function openRecorder(cluster: Cluster, namespace: string | undefined, spo
 }
 
 /**
- * Opens the recorder of a `users` or `tokens` run before anything changes, so that no change happens without its
+ * Opens the recorder of a `users`, `tokens` or `verify` run (before anything changes), so that no change happens without its
  * event: the cluster and namespace the web view reads, the spool `<dataDir>/cli-spool`.
  */
-export async function openCliAudit(env: NodeJS.ProcessEnv, ctx: CliContext, dataDir: string): Promise<CliAudit> {
+export async function openCliAudit(env: NodeJS.ProcessEnv, ctx: CliContext, dataDir: string, role: Role = 'site_manager'): Promise<CliAudit> {
   const cluster = await auditCluster(env, ctx);
   const namespace = webSettingsFromEnvironment(env).namespace;
   const spoolDir = cliSpoolDir(dataDir);
   const wait = Number(env.AUDIT_TRAIL_CLI_LOCK_WAIT_MS ?? LOCK_WAIT_MS);
   const signingKey = producerSigningKey(dataDir, 'signing', env, ctx.err);
   const recorder = await openRecorder(cluster, namespace, spoolDir, signingKey, ctx, Number.isFinite(wait) && wait >= 0 ? wait : LOCK_WAIT_MS);
-  const actor = { type: 'os_user', name: osUserName(), role: 'site_manager' } as const;
+  const actor = { type: 'os_user', name: osUserName(), role } as const;
   return {
     record(kind, target, failure) {
       recorder.record({ kind, time: new Date(), outcome: failure ? 'failure' : 'success', ...(failure ? { reason: failure } : {}), actor, target, source: {} });

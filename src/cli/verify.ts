@@ -5,6 +5,11 @@ import { ConfigurationError } from '../model/errors.js';
 import { dataStreamName } from '../storage/template.js';
 import { resolveTimeBound, TimeBoundError } from '../query/verify-window.js';
 import { verifyNamespace } from '../query/verify-namespace.js';
+import { reportSummary } from '../web/integrity-words.js';
+import type { AuditorAction } from '../web/auditor-action.js';
+import { defaultDataDir } from '../web/auth/data.js';
+import { WEB_ENV, webSettingsFromEnvironment } from '../web/settings.js';
+import { openCliAudit } from './cli-audit.js';
 import { COMMON_HELP, EXIT, UsageError, parse, type CliContext, type Command } from './command.js';
 import { clusterFromEnvironment, effectiveEnvironment } from './config.js';
 import { describeFailure } from './failure.js';
@@ -31,6 +36,8 @@ Options:
 ${COMMON_HELP}
 
 Events after a producer's last checkpoint are fine while the newest is under 60 s old.
+Each run is itself recorded as an audit event (integrity.verify, the OS user as an auditor) in
+the namespace the web view reads, through the spool <AUDIT_WEB_DATA_DIR>/cli-spool.
 Exit codes: 0 intact, 1 a problem found, 2 could not verify (usage, configuration, no trusted
 key, cluster unreachable or refusing, nothing in the namespace)`;
 
@@ -58,6 +65,27 @@ function progressBar(): { update: (done: number, total: number) => void; stop: (
     },
     stop: () => started && bar.stop(),
   };
+}
+
+/**
+ * Records the run as an audit event (`integrity.verify`, by the OS user as an auditor) through the command line's
+ * spool in the data directory; without one, or when recording fails, says so and leaves the verdict alone.
+ */
+async function recordVerification(env: NodeJS.ProcessEnv, ctx: CliContext, target: AuditorAction['target'], failure?: string): Promise<void> {
+  let dataDir: string;
+  try {
+    dataDir = webSettingsFromEnvironment(env).dataDir ?? defaultDataDir();
+  } catch {
+    ctx.err(`audit-trail verify: this run is not recorded as an audit event: no data directory (set ${WEB_ENV.dataDir}, the one audit-trail serve uses)`);
+    return;
+  }
+  try {
+    const audit = await openCliAudit(env, ctx, dataDir, 'auditor');
+    audit.record('integrity.verify', target, failure);
+    await audit.finish();
+  } catch (error) {
+    ctx.err(`audit-trail verify: this run could not be recorded as an audit event: ${(error as Error).message}`);
+  }
 }
 
 export const verifyCommand: Command = {
@@ -97,12 +125,15 @@ export const verifyCommand: Command = {
       }
       if (values.json) ctx.out(JSON.stringify(report, null, 2));
       else for (const line of reportText(report, dataStreamName(namespace))) ctx.out(line);
+      await recordVerification(env, ctx, { namespace, rows: report.eventsChecked, result: report.status, summary: reportSummary(report) });
       return report.status === 'problems' ? EXIT.failed : EXIT.ok;
     } catch (error) {
       bar.stop();
       if (error instanceof UsageError || error instanceof ConfigurationError) throw error;
       // Exit 1 means "a problem was found": a verification that could not run is exit 2.
-      ctx.err(`audit-trail verify: could not verify: ${describeFailure(error, 'verify', cluster.shown).message}`);
+      const why = describeFailure(error, 'verify', cluster.shown).message;
+      ctx.err(`audit-trail verify: could not verify: ${why}`);
+      await recordVerification(env, ctx, { namespace }, why);
       return EXIT.usage;
     } finally {
       await cluster.client.close();

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import type { Client } from '@opensearch-project/opensearch';
 import { expect } from '../helpers/chai.js';
 import { testClient } from '../helpers/opensearch.js';
-import { freshNamespace } from '../helpers/namespace.js';
+import { dropNamespace, freshNamespace } from '../helpers/namespace.js';
 import { ChainProducer, keyPair } from '../helpers/chains.js';
 import { ensureCheckpointTemplate, seedProducers, updateEvent } from '../helpers/verify-seed.js';
 import { setupAuditStorage } from '../../src/storage/setup.js';
@@ -23,7 +23,9 @@ describe('audit-trail verify', function () {
   const keyFile = join(dir, 'producer.pub.pem');
   let client: Client;
   let api: ChainProducer;
-  const env = (more: Record<string, string> = {}) => cliEnv({ AUDIT_WEB_DATA_DIR: emptyDir, ...more });
+  // Each run is recorded as an audit event in the namespace the web view reads: one of this suite's own.
+  const recorded = freshNamespace();
+  const env = (more: Record<string, string> = {}) => cliEnv({ AUDIT_WEB_DATA_DIR: emptyDir, AUDIT_WEB_NAMESPACE: recorded, ...more });
 
   before(async () => {
     client = testClient();
@@ -41,6 +43,7 @@ describe('audit-trail verify', function () {
     rmSync(dir, { recursive: true, force: true });
     await client.indices.deleteDataStream({ name: dataStreamName(namespace) }).catch(() => undefined);
     await client.indices.deleteDataStream({ name: checkpointStreamName(namespace) }).catch(() => undefined);
+    await dropNamespace(client, recorded);
   });
 
   it('an intact namespace: exit 0, a block per producer and a final line, with --keys FILE', async () => {
@@ -49,6 +52,20 @@ describe('audit-trail verify', function () {
     expect(r.stdout).to.match(/^api-1: intact$/m).and.match(/^worker: intact$/m);
     expect(r.stdout).to.include('40 events, sequences 1–40').and.include('last checkpoint 4 at sequence 40');
     expect(r.stdout.trim().split('\n').pop()).to.match(/^INTACT: every chain and checkpoint holds \(60 events checked in [\d.]+ s\)$/);
+  });
+
+  it('records each run as an audit event: who (the OS user), which namespace, the result in words', async () => {
+    const r = await runCli(['verify', '--namespace', namespace, '--keys', keyFile], { env: env() });
+    expect(r.code, r.stderr).to.equal(0);
+    await client.indices.refresh({ index: dataStreamName(recorded) });
+    const hits = (await client.search({ index: dataStreamName(recorded), body: { size: 50, query: { term: { 'audit_trail.resource.id': `integrity:${namespace}` } } } })).body.hits.hits;
+    expect(hits.length, 'one event per run so far').to.be.at.least(1);
+    const doc = hits.at(-1)!._source as { event: { action: string; outcome: string }; user: { id: string; roles: string[] }; audit_trail: { details: Record<string, unknown> } };
+    expect(doc.event).to.include({ action: 'view', outcome: 'success' });
+    expect(doc.user.id).to.match(/^os:/);
+    expect(doc.user.roles).to.deep.equal(['auditor']);
+    expect(doc.audit_trail.details).to.include({ namespace, rows: 60, result: 'intact', via: 'cli' });
+    expect(String(doc.audit_trail.details.summary)).to.include('intact: 60 events of 2 producers checked');
   });
 
   it("takes the data directory's keys/*.pub.pem by default, and --json prints the report", async () => {
@@ -61,9 +78,11 @@ describe('audit-trail verify', function () {
   });
 
   it('no trusted key: exit 2, saying to pass --keys FILE and where it looked', async () => {
-    const r = await runCli(['verify', '--namespace', namespace], { env: env() });
+    // A data directory of its own: the runs above made the command line's signing key pair in theirs.
+    const keyless = mkdtempSync(join(dir, 'keyless-'));
+    const r = await runCli(['verify', '--namespace', namespace], { env: env({ AUDIT_WEB_DATA_DIR: keyless }) });
     expect(r.code).to.equal(2);
-    expect(r.stderr).to.include('pass --keys FILE').and.include(join(emptyDir, 'keys'));
+    expect(r.stderr).to.include('pass --keys FILE').and.include(join(keyless, 'keys'));
   });
 
   it('bad options, an empty namespace and an unreachable cluster: exit 2, printing no password', async () => {

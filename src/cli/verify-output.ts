@@ -30,6 +30,8 @@ export function producerBlock(r: ProducerReport): string[] {
   const time = r.time ? `, ${r.time.first} – ${r.time.last}` : '';
   const start = r.start.checkpoint !== undefined ? ` (from checkpoint ${r.start.checkpoint} at sequence ${r.start.sequence})` : '';
   lines.push(`  ${plural(r.eventsChecked, 'event')}${seq}${time}${start}`);
+  const removed = r.removedByRetention;
+  if (removed) lines.push(`  removed by retention: sequences 1–${removed.through} (retention statement ${removed.checkpoint}, ${removed.time}); verified from there`);
   const last = r.checkpoints.last;
   lines.push(last
     ? `  last checkpoint ${last.number} at sequence ${last.sequence} (${last.time}, ${last.kind}); ${r.checkpoints.trusted} trusted, ${r.checkpoints.stored} in the cluster`

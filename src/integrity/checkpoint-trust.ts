@@ -2,6 +2,7 @@
 import { checkpointDigest, FIRST_PREVIOUS, signatureHolds, type CheckpointGap, type SignedCheckpoint } from './checkpoint.js';
 import { GENESIS_LINK } from './chain.js';
 import type { VerifyKey } from './keys.js';
+import type { RetentionStart } from './retention-statement.js';
 import type { VerifyProblem } from './verify-report.js';
 
 export interface TrustOptions {
@@ -13,6 +14,8 @@ export interface TrustOptions {
   from?: Date;
   /** End at the oldest trusted checkpoint made at or after this time (default: the newest event). */
   to?: Date;
+  /** What trusted retention statements say was removed of this producer: verification starts after it when that is later. */
+  removed?: RetentionStart;
 }
 
 /** The trusted checkpoints of one producer and what follows from them. */
@@ -24,6 +27,8 @@ export interface CheckpointTrust {
   trusted: SignedCheckpoint[];
   /** Where verification starts: the head sequence (0: genesis) and the link after it. */
   start: { sequence: number; link: string; checkpoint?: number };
+  /** Set when the start is a retention statement's: the numbers up to it were removed by retention, not lost. */
+  removedByRetention?: RetentionStart;
   /** Where it ends (inclusive), when a trusted checkpoint at or after `to` bounds it. */
   end?: { sequence: number; checkpoint: number };
   /** Every gap stated by a trusted checkpoint (before the start too: a dead letter may be learnt late), by `from`. */
@@ -115,11 +120,14 @@ export function trustCheckpoints(producer: string, stored: readonly SignedCheckp
   const heads = new Map<number, { link: string; number: number }>();
   for (const c of trusted) if (c.sequence > 0) heads.set(c.sequence, { link: c.link, number: c.number });
   const gaps = all.flatMap((c) => c.gaps).sort((a, b) => a.from - b.from || a.to - b.to);
+  const checkpointStart = first ? { sequence: first.sequence, link: first.sequence === 0 ? GENESIS_LINK : first.link, checkpoint: first.number } : { sequence: 0, link: GENESIS_LINK };
+  const removed = options.removed && options.removed.sequence > checkpointStart.sequence ? options.removed : undefined;
   return {
     producer,
     stored: stored.filter((c) => c.producer === producer).length,
     trusted,
-    start: first ? { sequence: first.sequence, link: first.sequence === 0 ? GENESIS_LINK : first.link, checkpoint: first.number } : { sequence: 0, link: GENESIS_LINK },
+    start: removed ? { sequence: removed.sequence, link: removed.link } : checkpointStart,
+    ...(removed ? { removedByRetention: removed } : {}),
     ...(endAt === -1 ? {} : { end: { sequence: all[endAt]!.sequence, checkpoint: all[endAt]!.number } }),
     gaps: dedupe(gaps),
     heads,

@@ -35,6 +35,18 @@ export interface CheckpointStatement {
   time: string;
   key_id: string;
   kind: CheckpointKind;
+  /** Only in a retention statement (kind `retention`, made by the retention job): what it removed. */
+  retention?: RetentionRemoval;
+}
+
+/** What one retention run removed: whole backing indices, and per producer the last sequence and link they held. */
+export interface RetentionRemoval {
+  /** The backing indices deleted. */
+  indices: string[];
+  /** Events whose newest `@timestamp` was before this ISO time went. */
+  before: string;
+  /** Per producer with events in those indices: the highest sequence removed and its chain link. */
+  producers: { producer: string; sequence: number; link: string }[];
 }
 
 export interface SignedCheckpoint extends CheckpointStatement {
@@ -52,7 +64,8 @@ export const FIRST_PREVIOUS = GENESIS_LINK;
 
 /** Only the statement's own fields (a signed checkpoint or a document may carry more). */
 function statementOf(c: CheckpointStatement): CheckpointStatement {
-  return { producer: c.producer, number: c.number, sequence: c.sequence, link: c.link, previous: c.previous, gaps: c.gaps, time: c.time, key_id: c.key_id, kind: c.kind };
+  const base = { producer: c.producer, number: c.number, sequence: c.sequence, link: c.link, previous: c.previous, gaps: c.gaps, time: c.time, key_id: c.key_id, kind: c.kind };
+  return c.retention === undefined ? base : { ...base, retention: c.retention };
 }
 
 /** Signs a statement (its `key_id` must be the key's). */
@@ -98,6 +111,14 @@ function gapOf(value: unknown): CheckpointGap | undefined {
   return { from: g.from, to: g.to, reason: g.reason, ...(g.link === undefined ? {} : { link: g.link }) };
 }
 
+function removalOf(value: unknown): RetentionRemoval | undefined {
+  const r = value as Partial<RetentionRemoval> | null;
+  if (!r || typeof r !== 'object' || !Array.isArray(r.indices) || !r.indices.every((i) => typeof i === 'string') || typeof r.before !== 'string' || !Array.isArray(r.producers)) return undefined;
+  const producers = r.producers.filter((p) => p && typeof p.producer === 'string' && isCount(p.sequence) && isHex64(p.link));
+  if (producers.length !== r.producers.length) return undefined;
+  return { indices: r.indices, before: r.before, producers: producers.map((p) => ({ producer: p.producer, sequence: p.sequence, link: p.link })) };
+}
+
 /** A checkpoint read from a stored document, or what makes it unreadable (in words). */
 export function checkpointFromSource(source: Record<string, unknown>): SignedCheckpoint | { problem: string } {
   const trail = source.audit_trail as { producer?: unknown; checkpoint?: Record<string, unknown> } | undefined;
@@ -108,7 +129,10 @@ export function checkpointFromSource(source: Record<string, unknown>): SignedChe
     || typeof c.key_id !== 'string' || typeof c.signature !== 'string' || !(CHECKPOINT_KINDS as readonly unknown[]).includes(c.kind)) {
     return { problem: 'checkpoint fields missing or malformed' };
   }
+  const retention = c.retention === undefined ? undefined : removalOf(c.retention);
+  if (c.retention !== undefined && !retention) return { problem: 'retention statement malformed' };
   return {
+    ...(retention ? { retention } : {}),
     producer: trail.producer, number: c.number, sequence: c.sequence, link: c.link, previous: c.previous,
     gaps: gaps as CheckpointGap[], time: source['@timestamp'], key_id: c.key_id, kind: c.kind as CheckpointKind, signature: c.signature,
   };

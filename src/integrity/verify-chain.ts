@@ -102,6 +102,8 @@ export class ChainVerifier {
       problemCounts: {},
       problemsOmitted: 0,
     };
+    const removed = this.trust.removedByRetention;
+    if (removed) report.removedByRetention = { through: removed.sequence, checkpoint: removed.checkpoint, time: removed.time };
     const last = this.trust.trusted[this.trust.trusted.length - 1];
     if (last) report.checkpoints.last = { number: last.number, sequence: last.sequence, time: last.time, kind: last.kind };
     if (this.sequences) report.sequences = this.sequences;

@@ -55,6 +55,8 @@ export interface ProducerReport {
   time?: { first: string; last: string };
   /** Where verification started: sequence 0 (genesis) or a trusted checkpoint's head. */
   start: { sequence: number; checkpoint?: number };
+  /** Set when sequences 1 to `through` were removed by retention (a trusted retention statement, its number and time): not problems. */
+  removedByRetention?: { through: number; checkpoint: number; time: string };
   /** Checkpoints of the producer in the cluster, those trusted (with anchors), and the last trusted one. */
   checkpoints: { stored: number; trusted: number; last?: { number: number; sequence: number; time: string; kind: string } };
   /** Absent sequence numbers the producer accounted for, by reason (`unannounced`: skipped without a link, not yet in a checkpoint). */

@@ -4,6 +4,7 @@ import type { SignedCheckpoint } from '../integrity/checkpoint.js';
 import { chainEventOf } from '../integrity/chain-event.js';
 import { trustCheckpoints, type CheckpointTrust } from '../integrity/checkpoint-trust.js';
 import type { VerifyKey } from '../integrity/keys.js';
+import { isRetentionProducer, retentionStarts } from '../integrity/retention-statement.js';
 import { ChainVerifier, UNSIGNED_GRACE_MS } from '../integrity/verify-chain.js';
 import { ProblemLog, type ProducerReport, type VerifyProblem } from '../integrity/verify-report.js';
 import { DEFAULT_NAMESPACE } from '../model/vocabulary.js';
@@ -81,8 +82,13 @@ export async function verifyNamespace(client: Client, options: VerifyNamespaceOp
   const verifierOptions = { now, graceMs: options.graceMs ?? UNSIGNED_GRACE_MS };
   const unattributed = new ProblemLog();
   const { byProducer, unreadable } = await readCheckpoints(client, namespace, unattributed);
+  const anchors = options.anchor ? { anchors: options.anchor } : {};
+  // Retention statements (never deleted, never windowed) first: each producer starts after what trusted ones say was removed.
+  const retention = [...byProducer.keys()].filter(isRetentionProducer).map((p) => trustCheckpoints(p, byProducer.get(p) ?? [], { keys: options.keys, ...anchors }));
+  const removed = retentionStarts(retention.flatMap((t) => t.trusted));
   const trustOf = (producer: string): CheckpointTrust => {
-    const trust = trustCheckpoints(producer, byProducer.get(producer) ?? [], { keys: options.keys, ...(options.anchor ? { anchors: options.anchor } : {}), ...(from ? { from } : {}), ...(to ? { to } : {}) });
+    const since = removed.get(producer);
+    const trust = retention.find((t) => t.producer === producer) ?? trustCheckpoints(producer, byProducer.get(producer) ?? [], { keys: options.keys, ...anchors, ...(from ? { from } : {}), ...(to ? { to } : {}), ...(since ? { removed: since } : {}) });
     trust.problems.unshift(...(unreadable.get(producer) ?? []));
     return trust;
   };

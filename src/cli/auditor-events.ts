@@ -23,6 +23,7 @@ const name = (text: string | undefined, placeholder = '(none)'): string => cut(t
 const filterTarget = (query: string | undefined): string => cut(query?.trim() || '(every event)', LIMITS.target);
 
 const read = (id: string, target?: string): AuditEventInput['resource'] => ({ type: 'audit_log', id: name(id), ...(target ? { target } : {}) });
+const retention = (a: AuditorAction): AuditEventInput['resource'] => read(`retention:${a.target.namespace ?? '(none)'}`, name(a.target.namespace, '(no namespace)'));
 const entity = (type: ResourceType, value: string | undefined): AuditEventInput['resource'] => ({ type, id: name(value), target: name(value) });
 
 /** Each kind: its action of the vocabulary and its resource. A kind without an entry does not compile. */
@@ -52,6 +53,11 @@ const MAPPINGS: { readonly [K in AuditorActionKind]: (a: AuditorAction) => Mappe
   'user.remove': (a) => ({ action: 'delete', resource: entity('user', a.target.user) }),
   'token.create': (a) => ({ action: 'create', resource: entity('api_key', a.target.token) }),
   'token.revoke': (a) => ({ action: 'delete', resource: entity('api_key', a.target.token) }),
+  'retention.set': (a) => ({ action: 'write', resource: retention(a) }),
+  'retention.hold': (a) => ({ action: 'write', resource: retention(a), details: { legal_hold: true } }),
+  'retention.release': (a) => ({ action: 'write', resource: retention(a), details: { legal_hold: false } }),
+  // A run that removed indices deleted audit data; one that removed nothing (or a dry run) only read the namespace.
+  'retention.run': (a) => ({ action: (a.target.rows ?? 0) > 0 ? 'delete' : 'view', resource: retention(a) }),
 };
 
 /** The kinds that have a mapping (every kind: the unit test walks AUDITOR_ACTION_KINDS against this). */

@@ -6,7 +6,8 @@ import { signedInUser } from './oidc/sso-session.js';
 
 /**
  * What an auditor did: sign in or out (local password or single sign-on), read the audit log on the page (the list,
- * one event, an export) or through the API, open the Integrity page or run a verification, or change a user or an API token.
+ * one event, an export) or through the API, open the Integrity page or run a verification, change a user or an API token,
+ * or (command line) set a namespace's retention, place or release a legal hold, or run retention.
  */
 export const AUDITOR_ACTION_KINDS = [
   'sign_in',
@@ -25,6 +26,10 @@ export const AUDITOR_ACTION_KINDS = [
   'user.remove',
   'token.create',
   'token.revoke',
+  'retention.set',
+  'retention.hold',
+  'retention.release',
+  'retention.run',
 ] as const;
 export type AuditorActionKind = (typeof AUDITOR_ACTION_KINDS)[number];
 
@@ -51,7 +56,8 @@ export interface AuditorAction {
   /**
    * What was read or changed: the filter in the search syntax, the paging position, the event id, the export format,
    * the answer's HTTP status and row count; the user or token changed and its role (and the role before); for an
-   * integrity verification, the namespace(s), the events checked (`rows`), the result's status and a summary in words.
+   * integrity verification, the namespace(s), the events checked (`rows`), the result's status and a summary in words;
+   * for retention, the namespace, the indices deleted (`rows`), the result and a summary (the period, the hold's reason).
    */
   target: {
     query?: string;

@@ -78,6 +78,22 @@ const CASES: Record<AuditorActionKind, { action: AuditorAction; expect: { action
     action: { kind: 'token.revoke', time, outcome: 'failure', reason: "no token named 'x'", actor: root, target: { token: 'x' }, source: {} },
     expect: { action: 'delete', type: 'api_key', id: 'x', target: 'x', actorId: 'os:ops', details: { via: 'cli' } },
   },
+  'retention.set': {
+    action: { kind: 'retention.set', time, outcome: 'success', actor: root, target: { namespace: 'ops', summary: 'keep 90d (was forever)' }, source: {} },
+    expect: { action: 'write', type: 'audit_log', id: 'retention:ops', target: 'ops', actorId: 'os:ops', details: { via: 'cli', namespace: 'ops', summary: 'keep 90d (was forever)' } },
+  },
+  'retention.hold': {
+    action: { kind: 'retention.hold', time, outcome: 'success', actor: root, target: { namespace: 'ops', summary: 'case 7' }, source: {} },
+    expect: { action: 'write', type: 'audit_log', id: 'retention:ops', target: 'ops', actorId: 'os:ops', details: { via: 'cli', legal_hold: true, summary: 'case 7' } },
+  },
+  'retention.release': {
+    action: { kind: 'retention.release', time, outcome: 'success', actor: root, target: { namespace: 'ops', summary: 'case 7 closed' }, source: {} },
+    expect: { action: 'write', type: 'audit_log', id: 'retention:ops', target: 'ops', actorId: 'os:ops', details: { via: 'cli', legal_hold: false } },
+  },
+  'retention.run': {
+    action: { kind: 'retention.run', time, outcome: 'success', actor: root, target: { namespace: 'ops', rows: 2, result: 'deleted', summary: 'deleted 2 indices' }, source: {} },
+    expect: { action: 'delete', type: 'audit_log', id: 'retention:ops', target: 'ops', actorId: 'os:ops', details: { via: 'cli', rows: 2, result: 'deleted' } },
+  },
 };
 
 describe('auditor actions as audit events', () => {
@@ -112,6 +128,11 @@ describe('auditor actions as audit events', () => {
     const event = validateEvent(auditorEvent({ kind: 'integrity.verify', time, outcome: 'success', actor: carol, target: { namespace: 'default', rows: 129, result: 'problems', summary }, source }));
     expect(event.resource).to.deep.include({ type: 'audit_log', id: 'integrity:default' });
     expect(event.details).to.include({ kind: 'integrity.verify', via: 'web', namespace: 'default', rows: 129, result: 'problems', summary });
+  });
+
+  it('a retention run that removed nothing (or a dry run) is a read of the namespace, not a deletion', () => {
+    const event = validateEvent(auditorEvent({ ...CASES['retention.run'].action, target: { namespace: 'ops', rows: 0, result: 'dry-run' } }));
+    expect(event.action).to.equal('view');
   });
 
   it('a role change and a reset to another role carry the role as a diff (old and new)', () => {

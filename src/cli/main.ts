@@ -11,8 +11,9 @@ import { dashboardsCommand } from './dashboards.js';
 import { demoCommand } from './demo.js';
 import { opensearchCommand } from './opensearch.js';
 import { verifyCommand } from './verify.js';
+import { retentionCommand } from './retention.js';
 
-const COMMANDS: readonly Command[] = [setupCommand, serveCommand, usersCommand, tokensCommand, dashboardsCommand, demoCommand, opensearchCommand, verifyCommand];
+const COMMANDS: readonly Command[] = [setupCommand, serveCommand, usersCommand, tokensCommand, dashboardsCommand, demoCommand, opensearchCommand, verifyCommand, retentionCommand];
 
 function version(): string {
   const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };

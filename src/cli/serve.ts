@@ -12,6 +12,7 @@ import { isLoopbackHost } from './loopback.js';
 import { producerSigningKey, SIGNING_KEY_ENV } from './signing-key.js';
 import { createAuditorRecorder, webSpoolDir } from './auditor-recorder.js';
 import { webVerifyKeys } from './web-verify-keys.js';
+import { startRetentionTimer } from './retention-timer.js';
 
 const HELP = `usage: audit-trail serve [--port PORT] [--host ADDRESS] [--config FILE]
 
@@ -111,8 +112,10 @@ export async function serveWeb(options: ServeOptions): Promise<WebServer> {
   options.log(`[serve] Manage > Audit at ${web.url}/manage/audit (health: ${web.url}/healthz; data in ${options.dataDir})`);
   options.log(`[serve] Integrity page: ${trusted.keys.length ? `${trusted.keys.length} trusted ${trusted.keys.length === 1 ? 'key' : 'keys'} (${trusted.keys.map((k) => k.keyId).join(', ')})` : `no trusted key (set ${WEB_ENV.verifyKeys})`}; reports in ${join(options.dataDir, 'integrity')}`);
   options.log(`[serve] auditors' actions recorded as producer ${auditors.logger.transport.producerId} into ${auditors.logger.transport.dataStream} (spool ${webSpoolDir(options.dataDir)})`);
+  // Retention runs daily (ISM, where present, is the backstop that deletes a little later).
+  const stopRetention = startRetentionTimer(cluster.client, signingKey, auditors.hook, options.log);
   // Closing drains the web view first (its last requests are recorded), then the auditors' producer.
-  return { ...web, close: () => web.close().then(() => auditors.close()).then(() => undefined) };
+  return { ...web, close: () => (stopRetention(), web.close()).then(() => auditors.close()).then(() => undefined) };
 }
 
 /** Resolves with 0 once SIGTERM or SIGINT has drained the server. */

@@ -1,4 +1,6 @@
 // `audit-trail setup`: checks the cluster's version, then installs or upgrades the index template and creates a namespace's data stream (idempotent).
+import { hasIsm, installIsmPolicy } from '../storage/ism.js';
+import { readRetentionSettings } from '../storage/retention-settings.js';
 import { checkClusterVersion, UnsupportedClusterError } from '../storage/cluster-version.js';
 import { setupAuditStorage, type SetupResult } from '../storage/setup.js';
 import { DEFAULT_NAMESPACE } from '../model/vocabulary.js';
@@ -27,6 +29,10 @@ export async function setupCluster(cluster: Cluster, namespace: string, log: (li
   log(verdict.kind === 'supported' ? `[setup] ${verdict.message} at ${cluster.shown}` : `[setup] warning: ${verdict.message}`);
   const result = await setupAuditStorage(cluster.client, { namespace });
   const template = result.template === 'upgraded' ? `upgraded (from version ${result.previousVersion})` : result.template === 'newer-installed' ? `left alone (a newer version ${result.previousVersion} is installed)` : result.template;
+  if (await hasIsm(cluster.client)) {
+    const policy = await installIsmPolicy(cluster.client, await readRetentionSettings(cluster.client, namespace));
+    log(`[setup] Index State Management: policy ${policy.policyId} ${policy.action}`);
+  } else log('[setup] no Index State Management on this cluster: retention is the daily job of audit-trail serve (audit-trail retention)');
   log(`[setup] template ${template}; data stream ${result.dataStream} ${result.dataStreamCreated ? 'created' : 'already there'}; checkpoint template ${result.checkpointTemplate}`);
   return result;
 }

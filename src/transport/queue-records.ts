@@ -41,3 +41,23 @@ export interface QueueListener {
   loaded(): void;
   readFailed(error: Error): void;
 }
+
+/**
+ * The body of a bulk request for `batch`: its records' chunks joined into one buffer, and each record's
+ * `body` then a view into it, so the bytes of a record in flight are held (and counted) once, not twice.
+ */
+export function packRequest(batch: readonly QueuedRecord[]): Buffer {
+  const request = Buffer.concat(batch.map((rec) => rec.body));
+  let at = 0;
+  for (const rec of batch) {
+    const end = at + rec.body.length;
+    rec.body = request.subarray(at, end);
+    at = end;
+  }
+  return request;
+}
+
+/** A record kept after the rest of its request was settled gets its own copy, so it does not pin the whole request body. */
+export function unpin(rec: QueuedRecord): void {
+  rec.body = Buffer.from(rec.body);
+}

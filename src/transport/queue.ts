@@ -15,7 +15,7 @@ export class DeliveryQueue {
   /** Segments left by the previous run not counted yet, and the count of them running in the background. */
   private uncounted = 0;
   private readonly census: Promise<void>;
-  /** Bytes of undelivered events held in memory, and of the request bodies in flight. */
+  /** Bytes of undelivered events held in memory (queued or in flight: a request body is made of its records' bytes, see `packRequest`). */
   memoryBytes = 0;
   /** Records not yet delivered or dead-lettered (in memory, on disk or in flight). */
   outstanding = 0;
@@ -219,15 +219,6 @@ export class DeliveryQueue {
         this.listener.readFailed(error);
       },
     );
-  }
-
-  /** A request body of `bytes` (a copy of its records) is held until its answer. */
-  holdRequest(bytes: number): void {
-    this.memoryBytes += bytes;
-  }
-
-  releaseRequest(bytes: number): void {
-    this.memoryBytes -= bytes;
   }
 
   /** Puts a record back for another try after `delayMs`. */

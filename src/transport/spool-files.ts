@@ -2,12 +2,15 @@
 import { close, closeSync, fdatasync, fdatasyncSync, openSync, unlinkSync, writeSync, writevSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { decodeRecords, encodeHeader, type DecodeResult, type RecordFacts } from './record-codec.js';
+import { decodeRecords, encodeHeaderInto, maxHeaderBytes, type DecodeResult, type RecordFacts } from './record-codec.js';
 import type { SyncPolicy } from './options.js';
 import { releaseSpoolLock } from './spool-lock.js';
 import { openSpoolDir, segmentName, SEQUENCE_FILE_BYTES, type RecoveredSegment } from './spool-open.js';
 
 export type { RecoveredSegment } from './spool-open.js';
+
+/** Size of the buffer the headers of one turn's records are written into (about 500 records). */
+const HEADER_ARENA_BYTES = 64 * 1024;
 
 /** Reports of the spool to its owner. */
 export interface SpoolListener {
@@ -27,6 +30,9 @@ export class SpoolFiles {
   private activeFd: number;
   private activeBytes = 0;
   private pending: Buffer[] = [];
+  /** Headers of the pending records, written one after another (see `append`). */
+  private headers = Buffer.allocUnsafeSlow(HEADER_ARENA_BYTES);
+  private headersAt = 0;
   private pendingBytes = 0;
   private pendingCold = 0;
   private pendingSequence = 0;
@@ -91,9 +97,18 @@ export class SpoolFiles {
     return this.activeBytes;
   }
 
-  /** Queues a record for the active segment; written at the end of this event-loop turn (or by `writeNow`). */
+  /**
+   * Queues a record for the active segment; written at the end of this event-loop turn (or by `writeNow`).
+   * Its header is written into the turn's header buffer (a new one only when full), reused once written.
+   */
   append(payload: Buffer, facts: RecordFacts, cold: boolean): void {
-    const header = encodeHeader(payload, facts);
+    if (this.headersAt + maxHeaderBytes(facts.eventId) > this.headers.length) {
+      this.headers = Buffer.allocUnsafeSlow(Math.max(HEADER_ARENA_BYTES, maxHeaderBytes(facts.eventId)));
+      this.headersAt = 0;
+    }
+    const at = this.headersAt;
+    this.headersAt += encodeHeaderInto(this.headers, at, payload, facts);
+    const header = this.headers.subarray(at, this.headersAt);
     this.pending.push(header, payload);
     const size = header.length + payload.length;
     this.pendingBytes += size;
@@ -139,6 +154,7 @@ export class SpoolFiles {
     this.pending = [];
     this.pendingBytes = 0;
     this.pendingCold = 0;
+    this.headersAt = 0; // the writes below are synchronous: the header buffer is free again after them
     try {
       let written = 0;
       let from = 0;

@@ -28,6 +28,8 @@ export interface Segment {
   counted: boolean;
   /** Left by the previous run (its records may have been stored before). */
   recovered?: boolean;
+  /** Counted from its count file and not read yet: damage is found (and reported) when it is read back. */
+  unchecked?: boolean;
 }
 
 /** What `push` did with an event. */

@@ -201,9 +201,8 @@ export class OpenSearchAuditTransport extends TransportStream {
   }
 
   /**
-   * Drains for up to `timeoutMs` (default: `closeTimeoutMs`), then stops; resolves to the number of
-   * records not delivered, events and (when signing) checkpoints (they stay in the spool for the next
-   * start, or are lost without one).
+   * Drains for up to `timeoutMs` (default: `closeTimeoutMs`), then stops; resolves to the number of records not
+   * delivered, events and (when signing) checkpoints (they stay in the spool for the next start, or are lost without one).
    */
   override close(timeoutMs = this.opts.closeTimeoutMs): Promise<number> {
     this.closing ??= this.drainAndStop(timeoutMs);

@@ -13,6 +13,7 @@ import { replayScreen } from './replay-screen.js';
 import type { ItemOutcome } from './bulk.js';
 import type { DropNotice, TransportStats, TransportWarning } from './reports.js';
 import { Checkpointer } from './checkpointer.js';
+import { WriteHold } from './write-hold.js';
 import { GENESIS_LINK } from '../integrity/chain.js';
 
 export type { TransportStats, TransportWarning, DropNotice } from './reports.js';
@@ -32,7 +33,7 @@ export class OpenSearchAuditTransport extends TransportStream {
   private readonly checkpointer: Checkpointer | undefined;
   private closing: Promise<number> | undefined;
   private shuttingDown = false;
-  private blockedNext: (() => void) | undefined;
+  private readonly hold = new WriteHold(() => this.holdingBack, (info) => this.guarded('an entry', () => this.accept(info)));
   private capacityWaiters: (() => void)[] = [];
   private readonly counters = { accepted: 0, ignored: 0, invalid: 0, delivered: 0, replayed: 0, retried: 0, deadLettered: 0, dropped: 0, corruptBytes: 0, checkpoints: 0 };
 
@@ -101,8 +102,7 @@ export class OpenSearchAuditTransport extends TransportStream {
     const oldest = this.queue.oldestAcceptedAt();
     return {
       ...this.counters,
-      queued: this.queue.outstanding - this.queue.inFlight,
-      inFlight: this.queue.inFlight,
+      queued: this.queue.outstanding - this.queue.inFlight, inFlight: this.queue.inFlight,
       spooledBytes: this.spool?.totalBytes ?? 0,
       memoryBytes: this.queue.memoryBytes,
       oldestUndeliveredAgeMs: oldest === undefined ? 0 : Math.max(0, Date.now() - oldest),
@@ -111,17 +111,22 @@ export class OpenSearchAuditTransport extends TransportStream {
   }
 
   override log(info: Record<string, unknown>, next: () => void): void {
-    this.guarded('an entry', () => this.accept(info));
-    if (this.opts.overflow === 'block' && this.queue.full && !this.shuttingDown) this.blockedNext = next;
-    else next();
+    this.hold.offer([info], next);
   }
 
-  /**
-   * Whether `recordVouched` may take an event now, without winston: the transport holds no write
-   * back (the `block` policy), so nothing logged earlier waits behind it.
-   */
+  /** What winston buffered while held back, handed over at once (its `_writev`). */
+  override logv(writes: { chunk: Record<string, unknown> }[], next: () => void): void {
+    this.hold.offer(writes.map((write) => write.chunk), next);
+  }
+
+  /** The `block` policy holds writes back: memory is at the cap (and the transport not closing). */
+  private get holdingBack(): boolean {
+    return this.opts.overflow === 'block' && this.queue.full && !this.shuttingDown;
+  }
+
+  /** Whether `recordVouched` may take an event now, without winston: no write held back (`block`), nothing logged earlier waits. */
   get takesDirectly(): boolean {
-    return this.blockedNext === undefined && this.writableLength === 0 && !(this.opts.overflow === 'block' && this.queue.full && !this.shuttingDown);
+    return !this.hold.engaged && this.writableLength === 0 && !this.holdingBack;
   }
 
   /** Takes an event the typed API has validated and described, without winston's pipeline (see `takesDirectly`). */
@@ -196,9 +201,8 @@ export class OpenSearchAuditTransport extends TransportStream {
   }
 
   /**
-   * Drains for up to `timeoutMs` (default: `closeTimeoutMs`), then stops; resolves to the number of
-   * records not delivered, events and (when signing) checkpoints (they stay in the spool for the next
-   * start, or are lost without one).
+   * Drains for up to `timeoutMs` (default: `closeTimeoutMs`), then stops; resolves to the number of records not
+   * delivered, events and (when signing) checkpoints (they stay in the spool for the next start, or are lost without one).
    */
   override close(timeoutMs = this.opts.closeTimeoutMs): Promise<number> {
     this.closing ??= this.drainAndStop(timeoutMs);
@@ -206,6 +210,7 @@ export class OpenSearchAuditTransport extends TransportStream {
   }
 
   private async drainAndStop(timeoutMs: number): Promise<number> {
+    this.hold.takeAll();
     this.shuttingDown = true;
     this.checkpointer?.close();
     this.sender.setKeepAlive(true);
@@ -235,10 +240,8 @@ export class OpenSearchAuditTransport extends TransportStream {
   }
 
   private freed(): void {
-    if (this.queue.full && !this.shuttingDown) return;
-    const next = this.blockedNext;
-    this.blockedNext = undefined;
-    next?.();
+    this.hold.release();
+    if (this.holdingBack) return;
     const waiters = this.capacityWaiters;
     this.capacityWaiters = [];
     for (const resolve of waiters) resolve();

@@ -43,19 +43,19 @@ export interface BulkSettings {
   gzip: boolean;
 }
 
-/** Sends the chunks as one bulk request; never throws. */
-export async function sendBulk(client: Client, chunks: readonly Buffer[], settings: BulkSettings): Promise<BulkResult> {
+/** Sends `body` (the concatenated chunks of `count` events) as one bulk request; never throws. */
+export async function sendBulk(client: Client, body: Buffer, count: number, settings: BulkSettings): Promise<BulkResult> {
   try {
     const res = await client.transport.request(
       // filter_path: only what classifying needs, so a 1000-item response stays small to parse.
-      { method: 'POST', path: '/_bulk', querystring: { filter_path: 'items.*.status,items.*.error' }, bulkBody: Buffer.concat(chunks) },
+      { method: 'POST', path: '/_bulk', querystring: { filter_path: 'items.*.status,items.*.error' }, bulkBody: body },
       { requestTimeout: settings.timeoutMs, maxRetries: 0, ...(settings.gzip ? { compression: 'gzip' as const } : {}) },
     );
-    const body = res.body as { items?: Record<string, BulkItemResult>[] } | undefined;
-    const items = body?.items ?? [];
+    const answer = res.body as { items?: Record<string, BulkItemResult>[] } | undefined;
+    const items = answer?.items ?? [];
     return {
       kind: 'items',
-      outcomes: chunks.map((_, i) => {
+      outcomes: Array.from({ length: count }, (_, i) => {
         const entry = items[i];
         return classifyItem(entry?.create ?? (entry ? Object.values(entry)[0] : undefined));
       }),

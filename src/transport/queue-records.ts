@@ -28,6 +28,8 @@ export interface Segment {
   counted: boolean;
   /** Left by the previous run (its records may have been stored before). */
   recovered?: boolean;
+  /** Counted from its count file and not read yet: damage is found (and reported) when it is read back. */
+  unchecked?: boolean;
 }
 
 /** What `push` did with an event. */
@@ -40,4 +42,24 @@ export interface QueueListener {
   /** Records were read back (or counted) from disk; the sender may go on. */
   loaded(): void;
   readFailed(error: Error): void;
+}
+
+/**
+ * The body of a bulk request for `batch`: its records' chunks joined into one buffer, and each record's
+ * `body` then a view into it, so the bytes of a record in flight are held (and counted) once, not twice.
+ */
+export function packRequest(batch: readonly QueuedRecord[]): Buffer {
+  const request = Buffer.concat(batch.map((rec) => rec.body));
+  let at = 0;
+  for (const rec of batch) {
+    const end = at + rec.body.length;
+    rec.body = request.subarray(at, end);
+    at = end;
+  }
+  return request;
+}
+
+/** A record kept after the rest of its request was settled gets its own copy, so it does not pin the whole request body. */
+export function unpin(rec: QueuedRecord): void {
+  rec.body = Buffer.from(rec.body);
 }

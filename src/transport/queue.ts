@@ -15,7 +15,7 @@ export class DeliveryQueue {
   /** Segments left by the previous run not counted yet, and the count of them running in the background. */
   private uncounted = 0;
   private readonly census: Promise<void>;
-  /** Bytes of undelivered events held in memory, and of the request bodies in flight. */
+  /** Bytes of undelivered events held in memory (queued or in flight: a request body is made of its records' bytes, see `packRequest`). */
   memoryBytes = 0;
   /** Records not yet delivered or dead-lettered (in memory, on disk or in flight). */
   outstanding = 0;
@@ -29,17 +29,20 @@ export class DeliveryQueue {
     private readonly spool: SpoolFiles | undefined,
     private readonly listener: QueueListener,
   ) {
-    for (const seg of spool?.recovered ?? []) {
-      this.segments.push({ id: seg.id, records: null, handed: 0, outstanding: 0, sealed: true, bytes: seg.bytes, firstAcceptedAt: 0, loading: false, counted: false, recovered: true });
-      this.uncounted++;
+    for (const { id, bytes, count } of spool?.recovered ?? []) {
+      // Counted from its count file when it has one (its records are checked when it is read back), else read to count it.
+      const records = count?.records ?? 0;
+      this.segments.push({ id, records: null, handed: 0, outstanding: records, sealed: true, bytes, firstAcceptedAt: count?.firstAcceptedAt ?? 0, loading: false, counted: count !== undefined, recovered: true, unchecked: count !== undefined });
+      this.outstanding += records;
+      if (!count) this.uncounted++;
     }
     this.openSegment(false);
     this.census = this.countRecovered();
   }
 
   /**
-   * Counts the records of the segments left by the previous run, one segment read at a time, off the
-   * event loop's critical path (their records are kept only when the sender reaches them).
+   * Counts the records of the segments left by the previous run that have no count file (the last one
+   * written before a crash, say), one read at a time in the background (records kept only when the sender reaches them).
    */
   private async countRecovered(): Promise<void> {
     const recovered = this.segments.filter((seg) => !seg.counted);
@@ -199,6 +202,8 @@ export class DeliveryQueue {
         seg.loading = false;
         this.loadingOne = false;
         if (!seg.counted) this.count(seg, result);
+        else if (seg.unchecked && result.skippedBytes) this.listener.damaged(seg.id, result);
+        seg.unchecked = false;
         // Records the spool could not read back (damaged since they were written) are lost: keep the books right.
         const lost = seg.outstanding - result.records.length;
         seg.outstanding -= lost;
@@ -219,15 +224,6 @@ export class DeliveryQueue {
         this.listener.readFailed(error);
       },
     );
-  }
-
-  /** A request body of `bytes` (a copy of its records) is held until its answer. */
-  holdRequest(bytes: number): void {
-    this.memoryBytes += bytes;
-  }
-
-  releaseRequest(bytes: number): void {
-    this.memoryBytes -= bytes;
   }
 
   /** Puts a record back for another try after `delayMs`. */

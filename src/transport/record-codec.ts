@@ -46,22 +46,34 @@ export interface RecordFacts {
   link?: string;
 }
 
-/** The header for `payload`: the fixed part followed by the event id. */
-export function encodeHeader(payload: Buffer, facts: RecordFacts): Buffer {
-  const id = Buffer.from(facts.eventId, 'utf8');
-  if (id.length > 0xffff) throw new RangeError(`event id of ${id.length} bytes does not fit a spool record`);
+/** The most bytes the header of `eventId` can take (UTF-8 needs at most 3 bytes per UTF-16 unit). */
+export const maxHeaderBytes = (eventId: string) => HEADER_BYTES + 3 * eventId.length;
+
+/**
+ * Writes the header for `payload` (the fixed part followed by the event id) into `target` at `at`, which
+ * must have `maxHeaderBytes(facts.eventId)` bytes of room; returns its length. No allocation per record.
+ */
+export function encodeHeaderInto(target: Buffer, at: number, payload: Buffer, facts: RecordFacts): number {
   if (!Number.isSafeInteger(facts.sequence) || facts.sequence < 0) throw new RangeError(`sequence ${facts.sequence} is not a whole number from 0`);
-  const header = Buffer.allocUnsafe(HEADER_BYTES + id.length);
-  MAGIC.copy(header, 0);
-  header.writeUInt32BE(payload.length, 4);
-  header.writeDoubleBE(facts.acceptedAt, 12);
-  header.writeBigUInt64BE(BigInt(facts.sequence), 20);
-  if (facts.link) header.write(facts.link, LINK_AT, 32, 'hex');
-  else NO_LINK.copy(header, LINK_AT);
-  header.writeUInt16BE(id.length, HEADER_BYTES - 2);
-  id.copy(header, HEADER_BYTES);
-  header.writeUInt32BE(crc32(payload, crc32(header.subarray(CRC_FROM))), 8);
-  return header;
+  const idBytes = target.write(facts.eventId, at + HEADER_BYTES, 'utf8');
+  if (idBytes > 0xffff) throw new RangeError(`event id of ${idBytes} bytes does not fit a spool record`);
+  MAGIC.copy(target, at);
+  target.writeUInt32BE(payload.length, at + 4);
+  target.writeDoubleBE(facts.acceptedAt, at + 12);
+  target.writeUInt32BE(Math.floor(facts.sequence / 2 ** 32), at + 20);
+  target.writeUInt32BE(facts.sequence >>> 0, at + 24);
+  if (facts.link) target.write(facts.link, at + LINK_AT, 32, 'hex');
+  else NO_LINK.copy(target, at + LINK_AT);
+  target.writeUInt16BE(idBytes, at + HEADER_BYTES - 2);
+  const end = at + HEADER_BYTES + idBytes;
+  target.writeUInt32BE(crc32(payload, crc32(target.subarray(at + CRC_FROM, end))), at + 8);
+  return end - at;
+}
+
+/** The header for `payload` in a buffer of its own. */
+export function encodeHeader(payload: Buffer, facts: RecordFacts): Buffer {
+  const header = Buffer.allocUnsafe(maxHeaderBytes(facts.eventId));
+  return header.subarray(0, encodeHeaderInto(header, 0, payload, facts));
 }
 
 /** One record read back. */

@@ -5,6 +5,7 @@ import type { DeliveryQueue, QueuedRecord } from './queue.js';
 import type { SpoolFiles } from './spool-files.js';
 import { backoffDelay, sendBulk, type ItemOutcome } from './bulk.js';
 import { mayBeStored, type Screened } from './replay-screen.js';
+import { packRequest, unpin } from './queue-records.js';
 
 /** Monotonic milliseconds: delays and deadlines never follow the wall clock when it is set back or forth. */
 const monotonicNow = () => performance.now();
@@ -161,11 +162,10 @@ export class Sender {
         return;
       }
     }
-    // The request body is a copy of the batch's records: counted in memory until the answer.
-    const bodyBytes = batch.reduce((n, r) => n + r.body.length, 0);
-    this.queue.holdRequest(bodyBytes);
-    const result = await sendBulk(this.client, batch.map((r) => r.body), { timeoutMs: this.options.requestTimeoutMs, gzip: this.options.gzip });
-    this.queue.releaseRequest(bodyBytes);
+    // The records' bytes move into the request body (their chunks become views of it): held once, counted once.
+    const request = packRequest(batch);
+    const bodyBytes = request.length;
+    const result = await sendBulk(this.client, request, batch.length, { timeoutMs: this.options.requestTimeoutMs, gzip: this.options.gzip });
     this.active--;
     const now = monotonicNow();
     const q = this.queue;
@@ -206,6 +206,8 @@ export class Sender {
           retryOutcome ??= outcome;
         }
       });
+      // What stays (retried, or waiting for its dead letter) no longer pins the body the delivered records shared.
+      if (delivered) for (const rec of retry.concat(...[...refused.values()].map((g) => g.records))) unpin(rec);
       if (delivered) this.reporter.delivered(delivered, replays);
       for (const group of refused.values()) this.refuse(group.records, group.status, group.reason);
       if (retry.length && retryOutcome) {

@@ -2,12 +2,16 @@
 import { close, closeSync, fdatasync, fdatasyncSync, openSync, unlinkSync, writeSync, writevSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { decodeRecords, encodeHeader, type DecodeResult, type RecordFacts } from './record-codec.js';
+import { decodeRecords, encodeHeaderInto, maxHeaderBytes, type DecodeResult, type RecordFacts } from './record-codec.js';
 import type { SyncPolicy } from './options.js';
 import { releaseSpoolLock } from './spool-lock.js';
+import { removeSegmentCount, writeSegmentCount } from './spool-counts.js';
 import { openSpoolDir, segmentName, SEQUENCE_FILE_BYTES, type RecoveredSegment } from './spool-open.js';
 
 export type { RecoveredSegment } from './spool-open.js';
+
+/** Size of the buffer the headers of one turn's records are written into (about 500 records). */
+const HEADER_ARENA_BYTES = 64 * 1024;
 
 /** Reports of the spool to its owner. */
 export interface SpoolListener {
@@ -27,8 +31,16 @@ export class SpoolFiles {
   private activeFd: number;
   private activeBytes = 0;
   private pending: Buffer[] = [];
+  /** Headers of the pending records, written one after another (see `append`). */
+  private headers = Buffer.allocUnsafeSlow(HEADER_ARENA_BYTES);
+  private headersAt = 0;
   private pendingBytes = 0;
   private pendingCold = 0;
+  private pendingRecords = 0;
+  private pendingFirstAcceptedAt = 0;
+  /** Records written to the active segment, and the accept time of its first (for its count file). */
+  private activeRecords = 0;
+  private activeFirstAcceptedAt = 0;
   private pendingSequence = 0;
   private pendingLink: string;
   private writeScheduled = false;
@@ -91,10 +103,20 @@ export class SpoolFiles {
     return this.activeBytes;
   }
 
-  /** Queues a record for the active segment; written at the end of this event-loop turn (or by `writeNow`). */
+  /**
+   * Queues a record for the active segment; written at the end of this event-loop turn (or by `writeNow`).
+   * Its header is written into the turn's header buffer (a new one only when full), reused once written.
+   */
   append(payload: Buffer, facts: RecordFacts, cold: boolean): void {
-    const header = encodeHeader(payload, facts);
+    if (this.headersAt + maxHeaderBytes(facts.eventId) > this.headers.length) {
+      this.headers = Buffer.allocUnsafeSlow(Math.max(HEADER_ARENA_BYTES, maxHeaderBytes(facts.eventId)));
+      this.headersAt = 0;
+    }
+    const at = this.headersAt;
+    this.headersAt += encodeHeaderInto(this.headers, at, payload, facts);
+    const header = this.headers.subarray(at, this.headersAt);
     this.pending.push(header, payload);
+    if (this.pendingRecords++ === 0) this.pendingFirstAcceptedAt = facts.acceptedAt;
     const size = header.length + payload.length;
     this.pendingBytes += size;
     this.activeBytes += size;
@@ -139,6 +161,9 @@ export class SpoolFiles {
     this.pending = [];
     this.pendingBytes = 0;
     this.pendingCold = 0;
+    const records = this.pendingRecords;
+    this.pendingRecords = 0;
+    this.headersAt = 0; // the writes below are synchronous: the header buffer is free again after them
     try {
       let written = 0;
       let from = 0;
@@ -148,6 +173,8 @@ export class SpoolFiles {
         from += part.length;
       }
       if (written !== bytes) throw new Error(`short write to the spool (${written} of ${bytes} bytes)`);
+      if (this.activeRecords === 0) this.activeFirstAcceptedAt = this.pendingFirstAcceptedAt;
+      this.activeRecords += records;
       if (this.pendingSequence > this.lastSequence) this.writeSequence();
       this.dirty = true;
       if (this.sync === 'always') this.syncNow(true);
@@ -204,9 +231,11 @@ export class SpoolFiles {
     }
     const old = { id: this.activeId, bytes: this.activeBytes };
     const oldFd = this.activeFd;
+    this.writeCount();
     this.activeFd = nextFd;
     this.activeId++;
     this.activeBytes = 0;
+    this.activeRecords = 0;
     // The closed segment's last writes are synced off the event loop, then its descriptor is closed.
     if (this.dirty && this.sync !== 'none') this.syncAsync(oldFd);
     this.dirty = false;
@@ -224,9 +253,20 @@ export class SpoolFiles {
     return result;
   }
 
-  /** Deletes a closed segment whose records are all delivered or dead-lettered. */
+  /** Writes the count file of the active segment as it is closed (a failure only costs a read at the next start). */
+  private writeCount(): void {
+    if (this.activeBytes === 0) return;
+    try {
+      writeSegmentCount(this.dir, segmentName(this.activeId), { records: this.activeRecords, bytes: this.activeBytes, firstAcceptedAt: this.activeFirstAcceptedAt });
+    } catch {
+      removeSegmentCount(this.dir, segmentName(this.activeId));
+    }
+  }
+
+  /** Deletes a closed segment whose records are all delivered or dead-lettered (its count file first). */
   remove(id: number, bytes: number): void {
     this.totalBytes -= bytes;
+    removeSegmentCount(this.dir, segmentName(id));
     try {
       unlinkSync(join(this.dir, segmentName(id)));
     } catch {
@@ -240,6 +280,7 @@ export class SpoolFiles {
     this.writeNow();
     if (this.dirty && this.sync !== 'none') this.syncNow(true);
     this.closed = true;
+    this.writeCount();
     if (this.syncTimer) clearInterval(this.syncTimer);
     this.closeFd(this.activeFd);
     closeSync(this.seqFd);

@@ -6,16 +6,19 @@ import { lastRecordIn } from './record-codec.js';
 import { GENESIS_LINK } from '../integrity/chain.js';
 import { newProducerId } from './options.js';
 import { releaseSpoolLock, takeSpoolLock } from './spool-lock.js';
+import { countName, readSegmentCount, type SegmentCount } from './spool-counts.js';
 
 const SEGMENT = /^segment-(\d{12})\.spool$/;
+const COUNT = /^segment-\d{12}\.count$/;
 /** The sequence file: the last sequence given (uint64) and the chain link after it (32 bytes). */
 export const SEQUENCE_FILE_BYTES = 40;
 export const segmentName = (id: number) => `segment-${String(id).padStart(12, '0')}.spool`;
 
-/** A segment found on disk at start: read back only when the sender reaches it. */
+/** A segment found on disk at start: read back only when the sender reaches it; `count` from its count file when it has a valid one. */
 export interface RecoveredSegment {
   id: number;
   bytes: number;
+  count?: SegmentCount;
 }
 
 /** What opening a spool directory found. */
@@ -74,15 +77,20 @@ export function openSpoolDir(dir: string, producerId: string | undefined): Opene
     const seqFd = openSync(seqFile, 'r+');
     const recovered: RecoveredSegment[] = [];
     let maxId = 0;
-    for (const name of readdirSync(dir).sort()) {
+    const names = readdirSync(dir).sort();
+    for (const name of names) {
       const match = SEGMENT.exec(name);
       if (!match) continue;
       const id = Number(match[1]);
       maxId = Math.max(maxId, id);
       const bytes = statSync(join(dir, name)).size;
       if (bytes === 0) unlinkSync(join(dir, name));
-      else recovered.push({ id, bytes });
+      const count = bytes === 0 ? undefined : readSegmentCount(dir, name, bytes);
+      if (bytes > 0) recovered.push(count ? { id, bytes, count } : { id, bytes });
     }
+    // A count file whose segment is gone (a crash between the two removals) must not be taken for a later segment's.
+    const counted = new Set(recovered.map((seg) => countName(segmentName(seg.id))));
+    for (const name of names) if (COUNT.test(name) && !counted.has(name)) unlinkSync(join(dir, name));
     const last = recovered.at(-1);
     if (last && producer === stored) {
       // The sequence file is written just after the segment: the last record's header may be one write ahead of it.

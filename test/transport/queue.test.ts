@@ -5,6 +5,7 @@ import { expect } from '../helpers/chai.js';
 import { resolveTransportOptions, type AuditTransportOptions } from '../../src/transport/options.js';
 import { DeliveryQueue, type QueueListener, type QueuedRecord } from '../../src/transport/queue.js';
 import { SpoolFiles } from '../../src/transport/spool-files.js';
+import { packRequest, unpin } from '../../src/transport/queue-records.js';
 
 /** Bookkeeping the queue adds to each record's bytes (queue.ts RECORD_OVERHEAD). */
 const OVERHEAD = 96;
@@ -51,6 +52,25 @@ describe('the delivery queue (no OpenSearch needed)', () => {
       queue.settle(b!);
       expect(queue).to.include({ outstanding: 0, inFlight: 0, memoryBytes: 0 });
       expect(queue.oldestAcceptedAt()).to.equal(undefined);
+    });
+  });
+
+  describe('a request body', () => {
+    it('is made of its records’ bytes (each record then a view of it: held once), and a record kept after the rest gets its own copy', () => {
+      const { queue, push } = memoryQueue();
+      // 8 KiB each: above Node's pooled size, so each buffer is its own (no shared pool slab).
+      push('a', 8 * KiB);
+      push('b', 8 * KiB);
+      const batch = queue.take(100, 100 * KiB, 0);
+      const originals = batch.map((r) => Buffer.from(r.body));
+      const request = packRequest(batch);
+      expect(request.equals(Buffer.concat(originals))).to.equal(true);
+      expect(batch.map((r) => r.body.buffer === request.buffer), 'views of the request').to.deep.equal([true, true]);
+      expect(queue.memoryBytes, 'counted once').to.equal(2 * (8 * KiB + OVERHEAD));
+      queue.settle(batch[0]!);
+      unpin(batch[1]!);
+      expect(batch[1]!.body.buffer === request.buffer, 'its own copy').to.equal(false);
+      expect(batch[1]!.body.equals(originals[1]!)).to.equal(true);
     });
   });
 

@@ -42,6 +42,36 @@ describe('the spool files (no OpenSearch needed)', () => {
     return { dir, spool, failures };
   }
 
+  describe('record headers', () => {
+    it('are written without a buffer per record, into a buffer reused once written, and read back intact (sequences above 2^32 too)', () => {
+      const { dir, spool } = openSpool();
+      const big = 2 ** 40 + 7;
+      const many = Array.from({ length: 2000 }, (_, i) => ({ payload: record(i), facts: { acceptedAt: i, sequence: i === 1999 ? big : i + 1, eventId: `e-${i}-é` } }));
+      const allocations = { count: 0 };
+      const originals = { allocUnsafe: Buffer.allocUnsafe, allocUnsafeSlow: Buffer.allocUnsafeSlow, alloc: Buffer.alloc, from: Buffer.from };
+      for (const name of Object.keys(originals) as (keyof typeof originals)[]) {
+        (Buffer as unknown as Record<string, unknown>)[name] = (...args: unknown[]) => {
+          allocations.count++;
+          return (originals[name] as (...a: unknown[]) => Buffer).apply(Buffer, args);
+        };
+      }
+      try {
+        for (const { payload, facts } of many.slice(0, 1000)) spool.append(payload, facts, false);
+        spool.writeNow();
+        for (const { payload, facts } of many.slice(1000)) spool.append(payload, facts, false);
+      } finally {
+        Object.assign(Buffer, originals);
+      }
+      // 2,000 records of about 70 header bytes: a few 64 KiB header buffers at most, never one per record.
+      expect(allocations.count, 'Buffer allocations for 2,000 records').to.be.at.most(4);
+      spool.writeNow();
+      spool.close();
+      const back = decodeRecords(readFileSync(segmentPath(dir, spool.activeSegment)));
+      expect(back).to.include({ skippedBytes: 0, damaged: 0 });
+      expect(back.records.map((r) => [r.payload.toString(), r.acceptedAt, r.sequence, r.eventId])).to.deep.equal(many.map((m) => [m.payload.toString(), m.facts.acceptedAt, m.facts.sequence, m.facts.eventId]));
+    });
+  });
+
   describe('a new segment that cannot be opened', () => {
     it('keeps writing to the current segment, and never to a descriptor it closed', () => {
       const { dir, spool, failures } = openSpool();

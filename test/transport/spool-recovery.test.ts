@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { appendFileSync, mkdtempSync, readdirSync, rmSync, unlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import winston from 'winston';
@@ -7,6 +7,7 @@ import { expect } from '../helpers/chai.js';
 import { sampleEvent } from '../helpers/events.js';
 import { BulkStandIn } from '../helpers/bulk-stand-in.js';
 import { OpenSearchAuditTransport, type TransportStats } from '../../src/transport/audit-transport.js';
+import { SpoolFiles } from '../../src/transport/spool-files.js';
 
 const KiB = 1024;
 const OFFLINE = 'http://127.0.0.1:9';
@@ -39,6 +40,79 @@ describe('recovery of a large spool (no OpenSearch needed)', function () {
   this.timeout(120_000);
   const dirs: string[] = [];
   after(() => dirs.forEach((dir) => rmSync(dir, { recursive: true, force: true })));
+
+  /** A spool left by a run that took `segments` segments' worth of events while OpenSearch was away; returns how many. */
+  async function offlineSpool(spoolDir: string, memoryCapBytes: number, segments: number): Promise<number> {
+    const segmentBytes = memoryCapBytes / 4;
+    const offline = new OpenSearchAuditTransport({ node: OFFLINE, spoolDir, memoryCapBytes, segmentBytes, retryBaseDelayMs: 5000 });
+    offline.on('warn', () => undefined);
+    const logger = winston.createLogger({ transports: [offline] });
+    let taken = 0;
+    while (offline.stats().spooledBytes < segments * segmentBytes) {
+      for (let i = 0; i < 50; i++) logger.info('audit', { audit: event(++taken) });
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+    expect(await offline.close(0), 'all left in the spool').to.equal(taken);
+    return taken;
+  }
+
+  /** Restarts on `spoolDir` in front of a stand-in, counting the reads of each segment; returns them, what was sent and the count known at once. */
+  async function restart(spoolDir: string, memoryCapBytes: number) {
+    const reads = new Map<number, number>();
+    const read = SpoolFiles.prototype.read;
+    SpoolFiles.prototype.read = function (this: SpoolFiles, id: number, keep?: boolean) {
+      reads.set(id, (reads.get(id) ?? 0) + 1);
+      return read.call(this, id, keep);
+    };
+    const standIn = new BulkStandIn(() => ({ status: 201 }));
+    const url = await standIn.start();
+    try {
+      const transport = new OpenSearchAuditTransport({ node: url, spoolDir, memoryCapBytes, segmentBytes: memoryCapBytes / 4, batchSize: 100, flushIntervalMs: 20 });
+      transport.on('warn', () => undefined);
+      const queuedAtOnce = transport.stats().queued;
+      const readsAtOnce = [...reads.values()].reduce((a, b) => a + b, 0);
+      await transport.flush();
+      const stats = transport.stats();
+      await transport.close();
+      return { reads, queuedAtOnce, readsAtOnce, stats, sent: standIn.requests.flat() };
+    } finally {
+      SpoolFiles.prototype.read = read;
+      await standIn.stop();
+    }
+  }
+
+  it('counts the segments of the previous run from their count files: each segment is read once, when the sender reaches it', async () => {
+    const memoryCapBytes = 256 * KiB;
+    const spoolDir = mkdtempSync(join(tmpdir(), 'audit-recovery-'));
+    dirs.push(spoolDir);
+    const taken = await offlineSpool(spoolDir, memoryCapBytes, 8);
+    const segments = readdirSync(spoolDir).filter((f) => f.endsWith('.spool')).length;
+    expect(readdirSync(spoolDir).filter((f) => f.endsWith('.count')).length, 'a count file per segment').to.equal(segments);
+    const { reads, queuedAtOnce, readsAtOnce, stats, sent } = await restart(spoolDir, memoryCapBytes);
+    expect(queuedAtOnce, 'counted at start').to.equal(taken);
+    expect(readsAtOnce, 'nothing read to count (the first segment may be read at once, to be sent)').to.be.at.most(1);
+    expect(reads.size, 'every segment read').to.equal(segments);
+    expect([...reads.values()].every((n) => n === 1), `each segment read once (reads per segment: ${[...reads.values()].join(', ')})`).to.equal(true);
+    expect(stats).to.include({ delivered: taken, queued: 0, corruptBytes: 0 });
+    expect(new Set(sent).size).to.equal(taken);
+    expect(readdirSync(spoolDir).filter((f) => f.endsWith('.spool') || f.endsWith('.count'))).to.deep.equal([]);
+  });
+
+  it('reads a segment to count it when its count file is missing or does not match it, and delivers every event once', async () => {
+    const memoryCapBytes = 256 * KiB;
+    const spoolDir = mkdtempSync(join(tmpdir(), 'audit-recovery-'));
+    dirs.push(spoolDir);
+    const taken = await offlineSpool(spoolDir, memoryCapBytes, 4);
+    const counts = readdirSync(spoolDir).filter((f) => f.endsWith('.count')).sort();
+    unlinkSync(join(spoolDir, counts.at(-1)!)); // as after a crash: the active segment had none
+    appendFileSync(join(spoolDir, counts[0]!.replace('.count', '.spool')), Buffer.from('torn')); // grew since its count: not trusted
+    const { reads, queuedAtOnce, stats, sent } = await restart(spoolDir, memoryCapBytes);
+    expect(queuedAtOnce, 'two segments left to count by reading them').to.be.below(taken);
+    expect([...reads.values()].filter((n) => n === 2).length, 'those two read to count, then again to send').to.equal(2);
+    expect(stats).to.include({ delivered: taken, queued: 0, corruptBytes: 4 });
+    expect(new Set(sent).size).to.equal(taken);
+    expect(sent.length, 'nothing sent twice').to.equal(taken);
+  });
 
   it('reads the segments back lazily, under the memory cap, and delivers every event once', async () => {
     const memoryCapBytes = 512 * KiB;

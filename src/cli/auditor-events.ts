@@ -104,6 +104,7 @@ function targetDetails(target: AuditorAction['target']): Record<string, unknown>
   const keys: Record<keyof AuditorAction['target'], string> = {
     query: 'query', after: 'after', before: 'before', eventId: 'event_id', status: 'status', rows: 'rows', format: 'format',
     producer: 'producer', namespace: 'namespace', result: 'result', summary: 'summary', user: 'user', token: 'token_name', role: 'role', previousRole: 'previous_role', expiresAt: 'expires_at',
+    providerSignOut: 'provider_sign_out',
   };
   const details: Record<string, unknown> = {};
   for (const [key, field] of Object.entries(keys)) {

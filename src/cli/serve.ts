@@ -34,7 +34,8 @@ wins over the file, the options below win over both):
   ${WEB_ENV.apiRateLimit}   API requests per token and minute (default 600)
   ${WEB_ENV.oidcIssuer}, ${WEB_ENV.oidcClientId}, ${WEB_ENV.oidcRedirectUri}
                            single sign-on (OpenID Connect); see the README for the other
-                           AUDIT_WEB_OIDC_* settings (client secret, role claim and map, …)
+                           AUDIT_WEB_OIDC_* settings (client secret, role claim and map,
+                           post-logout redirect URI, …)
   ${WEB_ENV.verifyKeys}    public key PEM files (comma-separated) the Integrity page verifies
                            checkpoints with, besides the data directory's keys/*.pub.pem
   ${SIGNING_KEY_ENV}  Ed25519 private key (PEM) signing the checkpoints of the web
@@ -47,7 +48,7 @@ without ${WEB_ENV.trustProxy}; no users yet (unless single sign-on is set); a se
 under 32 characters.
 GET /healthz: 200 {"status":"ok"} when OpenSearch answers, 503 otherwise (no sign-in, no data).
 Every sign-in and sign-out, read of the audit log (list, event, export, API, the Integrity page and
-its verification runs) is recorded as an
+its verification runs) and token created or revoked on Manage > Tokens is recorded as an
 audit event of service audit-trail-web into the namespace read (default: default), through a
 spool in <data dir>/spool (kept while OpenSearch is away, sent when it answers).
 SIGTERM or SIGINT: stops accepting connections, finishes requests in flight (10 s at most),

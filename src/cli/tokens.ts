@@ -1,6 +1,6 @@
 // `audit-trail tokens create|list|revoke`: API bearer tokens in the data directory `serve` uses; a new token is printed once and stored only as a hash; each change is recorded as an audit event.
 import { defaultDataDir, openWebDatabase } from '../web/auth/data.js';
-import { DEFAULT_TOKEN_EXPIRY, MAX_TOKEN_DAYS, TokenError, TokenStore, parseExpiry, type ApiToken } from '../web/api/token-store.js';
+import { DEFAULT_TOKEN_EXPIRY, MAX_TOKEN_DAYS, TokenError, TokenStore, checkTokenRole, parseExpiry, tokenState } from '../web/api/token-store.js';
 import { webSettingsFromEnvironment } from '../web/settings.js';
 import { ROLES, type Role } from '../model/vocabulary.js';
 import { COMMON_HELP, CommandError, EXIT, UsageError, parse, type CliContext, type Command } from './command.js';
@@ -25,11 +25,6 @@ Exit codes: 0 done, 1 refused (name taken, no such token), 2 usage or configurat
 
 const day = (d: Date | undefined): string => (d ? d.toISOString().replace(/\.\d+Z$/, 'Z') : '-');
 
-function state(token: ApiToken, now: Date): string {
-  if (token.revokedAt) return 'revoked';
-  return token.expiresAt.getTime() <= now.getTime() ? 'expired' : 'active';
-}
-
 /** Creates or revokes a token and records it (a refused change too, with why); the token itself is never recorded. */
 function change(action: string, name: string, role: Role | undefined, expires: string | undefined, tokens: TokenStore, audit: CliAudit, now: Date, ctx: CliContext): number {
   const kind = action === 'revoke' ? 'token.revoke' : 'token.create';
@@ -48,7 +43,7 @@ function change(action: string, name: string, role: Role | undefined, expires: s
   } catch (error) {
     if (error instanceof TokenError) {
       audit.record(kind, { token: name, ...(role ? { role } : {}) }, error.message);
-      throw new CommandError(error.message);
+      throw new CommandError(error.problem === 'unknown' ? `${error.message}: 'tokens list' shows them` : error.message);
     }
     throw error;
   }
@@ -71,12 +66,12 @@ export const tokensCommand: Command = {
     if (positionals.length - 1 !== arity[action] || rest.length) throw new UsageError(`'tokens ${action}' takes ${arity[action] ? 'one token name' : 'no name'}`);
     if ((values.role !== undefined || values.expires !== undefined) && action !== 'create') throw new UsageError('--role and --expires go with create');
     if (action === 'create' && !values.role) throw new UsageError(`'tokens create' needs --role (one of ${ROLES.join(', ')})`);
-    if (values.role !== undefined && !(ROLES as readonly string[]).includes(values.role)) throw new UsageError(`--role '${values.role}' is not a role: use one of ${ROLES.join(', ')}`);
-    if (values.expires !== undefined) {
+    // The store's own rules, checked before anything is opened: a bad value is a usage error.
+    for (const [option, value, check] of [['--role', values.role, checkTokenRole], ['--expires', values.expires, parseExpiry]] as const) {
       try {
-        parseExpiry(values.expires);
+        if (value !== undefined) check(value);
       } catch (error) {
-        throw new UsageError(`--expires: ${(error as Error).message}`);
+        throw new UsageError(`${option}: ${(error as Error).message}`);
       }
     }
     const env = effectiveEnvironment(ctx, values.config);
@@ -89,7 +84,7 @@ export const tokensCommand: Command = {
     try {
       if (action === 'list') {
         ctx.out(['name', 'role', 'created', 'expires', 'last_used', 'state'].join('\t'));
-        for (const t of tokens.list()) ctx.out([t.name, t.role, day(t.createdAt), day(t.expiresAt), day(t.lastUsedAt), state(t, now)].join('\t'));
+        for (const t of tokens.list()) ctx.out([t.name, t.role, day(t.createdAt), day(t.expiresAt), day(t.lastUsedAt), tokenState(t, now)].join('\t'));
         return EXIT.ok;
       }
       return change(action, name!, values.role as Role, values.expires, tokens, audit!, now, ctx);

@@ -3,6 +3,7 @@ import type { Request } from 'express';
 import type { Role } from '../model/vocabulary.js';
 import type { UserStore } from './auth/users.js';
 import { signedInUser } from './oidc/sso-session.js';
+import type { ProviderSignOut } from './oidc/provider-sign-out.js';
 
 /**
  * What an auditor did: sign in or out (local password or single sign-on), read the audit log on the page (the list,
@@ -76,6 +77,8 @@ export interface AuditorAction {
     role?: Role;
     previousRole?: Role;
     expiresAt?: string;
+    /** For a single sign-on user's sign-out: what became of the session at the identity provider (see ProviderSignOut). */
+    providerSignOut?: ProviderSignOut;
   };
   source: { ip?: string; userAgent?: string };
 }

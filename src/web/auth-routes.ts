@@ -1,9 +1,10 @@
-// Sign-in (limited per address and per account, CSRF-checked, session regenerated) and sign-out, each reported through the auditor-action hook.
+// Sign-in (limited per address and per account, CSRF-checked, session regenerated) and sign-out (for single sign-on, at the provider too), each reported through the auditor-action hook.
 import { Router, type Request, type RequestHandler, type Response } from 'express';
 import { rateLimit } from 'express-rate-limit';
 import type { UserStore } from './auth/users.js';
 import { SESSION_COOKIE } from './auth/session.js';
 import { reportAuditorAction, requestActor, requestSource, type AuditorAction, type AuditorActionHook } from './auditor-action.js';
+import type { EndProviderSession } from './oidc/provider-sign-out.js';
 
 export interface LoginLimit {
   /** Window in ms: a refusal ends with its window, so nobody is locked out for good. Default 15 minutes. */
@@ -50,9 +51,10 @@ export function loginLimiter(limit: LoginLimit = {}): RequestHandler[] {
 /**
  * `formToken` gives the sign-in form's CSRF token (stored nothing); the sign-out form carries the session's. Every
  * sign-in that reaches the password check and every sign-out of a signed-in user is reported to `onAuditorAction`
- * (the user name tried, never the password or the session id).
+ * (the user name tried, never the password or the session id). With `endProviderSession` (single sign-on), a single
+ * sign-on user's sign-out goes on to the provider once the local session has ended.
  */
-export function authRoutes(users: UserStore, formToken: (req: Request, res: Response) => string, onAuditorAction?: AuditorActionHook, now: () => Date = () => new Date()): Router {
+export function authRoutes(users: UserStore, formToken: (req: Request, res: Response) => string, onAuditorAction?: AuditorActionHook, now: () => Date = () => new Date(), endProviderSession?: EndProviderSession): Router {
   const router = Router();
   const report = (req: Request, action: Omit<AuditorAction, 'time' | 'source'>): void =>
     reportAuditorAction(onAuditorAction, { ...action, time: now(), source: requestSource(req) });
@@ -93,11 +95,25 @@ export function authRoutes(users: UserStore, formToken: (req: Request, res: Resp
 
   router.post('/logout', (req, res, next) => {
     const actor = requestActor(req, users);
-    req.session.destroy((error) => {
-      if (actor) report(req, { kind: 'sign_out', outcome: error ? 'failure' : 'success', ...(error ? { reason: 'the session could not be ended' } : {}), actor, target: { status: error ? 500 : 303 } });
-      if (error) return next(error);
-      res.clearCookie(SESSION_COOKIE);
-      res.redirect(303, '/login');
+    const sso = req.session.sso;
+    // The local session ends first, whatever the provider does next.
+    req.session.destroy(async (error) => {
+      if (error) {
+        if (actor) report(req, { kind: 'sign_out', outcome: 'failure', reason: 'the session could not be ended', actor, target: { status: 500 } });
+        return next(error);
+      }
+      // The page answering the sign-out shows nobody signed in.
+      res.locals.user = undefined;
+      let providerError: unknown;
+      const provider: Awaited<ReturnType<EndProviderSession>> | undefined =
+        sso && endProviderSession ? await endProviderSession(req, res, sso).catch((e: unknown) => void (providerError = e)) : undefined;
+      const atProvider = provider?.atProvider;
+      if (!providerError && !provider?.answered) {
+        res.clearCookie(SESSION_COOKIE);
+        res.redirect(303, '/login');
+      }
+      if (actor) report(req, { kind: 'sign_out', outcome: 'success', actor, target: { status: providerError ? 500 : res.statusCode, ...(atProvider ? { providerSignOut: atProvider } : {}) } });
+      if (providerError) next(providerError);
     });
   });
   return router;

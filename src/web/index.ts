@@ -5,4 +5,5 @@ export { UserStore, UserError, generatePassword, type User } from './auth/users.
 export { TokenStore, TokenError, type ApiToken } from './api/token-store.js';
 export type { AuditorAction, AuditorActionHook, AuditorActionKind, AuditorActor } from './auditor-action.js';
 export type { OidcSettings } from './oidc/oidc-settings.js';
+export type { ProviderSignOut } from './oidc/provider-sign-out.js';
 export type { MachineAccessOptions } from './machine-access.js';

@@ -10,12 +10,13 @@ import { apiRouter } from './api/api-router.js';
 import type { ApiRateLimit } from './api/bearer-auth.js';
 import { TokenStore } from './api/token-store.js';
 import { oidcRoutes } from './oidc/oidc-routes.js';
+import type { EndProviderSession } from './oidc/provider-sign-out.js';
 import type { OidcSettings } from './oidc/oidc-settings.js';
 import { liveTailRoutes, type LiveTailOptions } from './live-tail.js';
 
 /** Options of the web app for the API, single sign-on and the live tail. */
 export interface MachineAccessOptions {
-  /** API bearer tokens. Default: the `api_tokens` table of `sessionDb` (where `audit-trail tokens` writes). */
+  /** API bearer tokens, for the API and Manage > Tokens. Default: the `api_tokens` table of `sessionDb` (where `audit-trail tokens` writes). */
   tokens?: TokenStore;
   /** API rate limits. Default: 600 requests a minute per token; 60 refused (401) requests a minute per address. */
   apiRateLimit?: ApiRateLimit;
@@ -45,13 +46,18 @@ interface Context extends MachineAccessOptions {
 
 const VERSION = (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
 
-/** The routers to mount: `api` under /api before the session middleware, `signIn` and `liveTail` after it. */
-export function machineAccess(options: Context): { api: Router; signIn: Router; liveTail: Router } {
+/**
+ * The routers to mount: `api` under /api before the session middleware, `signIn` and `liveTail` after it; with single
+ * sign-on, the step of the sign-out that ends the session at the provider; and the token store (the API's, which
+ * Manage > Tokens shares).
+ */
+export function machineAccess(options: Context): { api: Router; signIn: Router; liveTail: Router; endProviderSession?: EndProviderSession; tokens: TokenStore } {
   const now = options.now ?? (() => new Date());
   const index = options.index ? { index: options.index } : {};
+  const tokens = options.tokens ?? new TokenStore(options.sessionDb);
   const api = apiRouter({
     client: options.client,
-    tokens: options.tokens ?? new TokenStore(options.sessionDb),
+    tokens,
     now,
     version: VERSION,
     ...index,
@@ -59,10 +65,10 @@ export function machineAccess(options: Context): { api: Router; signIn: Router; 
     ...(options.apiCorsOrigins ? { corsOrigins: options.apiCorsOrigins } : {}),
     ...(options.onAuditorAction ? { onAuditorAction: options.onAuditorAction } : {}),
   });
-  const signIn = options.oidc ? oidcRoutes({ settings: options.oidc, now, ...(options.onAuditorAction ? { onAuditorAction: options.onAuditorAction } : {}) }) : Router();
+  const sso = options.oidc ? oidcRoutes({ settings: options.oidc, now, ...(options.onAuditorAction ? { onAuditorAction: options.onAuditorAction } : {}) }) : undefined;
   const liveTail =
     options.liveTail === false
       ? Router()
       : liveTailRoutes({ client: options.client, users: options.users, now, stopping: options.stopping ?? (() => false), sessionAbsoluteMs: options.sessionLifetime?.absoluteMs ?? DEFAULT_SESSION_HOURS * 3600_000, ...index, ...options.liveTail });
-  return { api, signIn, liveTail };
+  return { api, signIn: sso?.routes ?? Router(), liveTail, tokens, ...(sso ? { endProviderSession: sso.endProviderSession } : {}) };
 }

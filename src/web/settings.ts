@@ -27,6 +27,7 @@ export const WEB_ENV = {
   oidcNameClaim: 'AUDIT_WEB_OIDC_NAME_CLAIM',
   oidcScopes: 'AUDIT_WEB_OIDC_SCOPES',
   oidcLabel: 'AUDIT_WEB_OIDC_LABEL',
+  oidcPostLogoutRedirectUri: 'AUDIT_WEB_OIDC_POST_LOGOUT_REDIRECT_URI',
   sessionHours: 'AUDIT_WEB_SESSION_HOURS',
   verifyKeys: 'AUDIT_WEB_VERIFY_KEYS',
 } as const;
@@ -116,6 +117,7 @@ function oidcFromEnvironment(env: NodeJS.ProcessEnv): OidcSettings | undefined {
     redirectUri: checkOidcUrl(env[WEB_ENV.oidcRedirectUri]!, WEB_ENV.oidcRedirectUri),
   };
   for (const [key, name] of Object.entries(optional)) if (env[name]) oidc[key as keyof typeof optional] = env[name];
+  if (env[WEB_ENV.oidcPostLogoutRedirectUri]) oidc.postLogoutRedirectUri = checkOidcUrl(env[WEB_ENV.oidcPostLogoutRedirectUri]!, WEB_ENV.oidcPostLogoutRedirectUri);
   if (env[WEB_ENV.oidcRoleMap]) oidc.roleMap = parseRoleMap(env[WEB_ENV.oidcRoleMap]!, WEB_ENV.oidcRoleMap);
   if (oidc.scopes && !oidc.scopes.split(/\s+/).includes('openid')) throw new ConfigurationError(WEB_ENV.oidcScopes, `must include openid, not "${oidc.scopes}"`);
   return oidc;

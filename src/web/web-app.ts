@@ -1,4 +1,4 @@
-// The web view's Express app: helmet, no caching, health check, SQLite sessions, CSRF, sign-in, Manage > Audit and Integrity, and error pages (503 when OpenSearch is down).
+// The web view's Express app: helmet, no caching, health check, SQLite sessions, CSRF, sign-in, Manage > Audit, Integrity and Tokens, and error pages (503 when OpenSearch is down).
 import { decodeOpenSearchError } from '../storage/opensearch-error.js';
 import express, { type ErrorRequestHandler, type Express } from 'express';
 import { engine } from 'express-handlebars';
@@ -22,6 +22,7 @@ import { namespaceOfIndex } from '../query/namespaces.js';
 import { integrityRoutes } from './integrity-routes.js';
 import { IntegrityRunner } from './integrity-runner.js';
 import { ReportStore } from './integrity-store.js';
+import { TOKEN_MANAGER_ROLES, tokenRoutes } from './token-routes.js';
 
 export interface WebAppOptions extends MachineAccessOptions {
   /** OpenSearch client the query module reads with. */
@@ -95,8 +96,11 @@ export function createWebApp(options: WebAppOptions): Express {
   const csrfToken = (req: express.Request): string => generateToken(req);
   app.use((req, res, next) => {
     // The layout's sign-out form needs the user and a token on every page, error pages included.
-    res.locals.user = signedInUser(req, options.users);
-    if (res.locals.user) res.locals.csrf = csrfToken(req);
+    const user = signedInUser(req, options.users);
+    res.locals.user = user;
+    if (user) res.locals.csrf = csrfToken(req);
+    // The navigation shows Manage > Tokens to those who may open it.
+    res.locals.canManageTokens = user !== undefined && (TOKEN_MANAGER_ROLES as readonly string[]).includes(user.role);
     next();
   });
   app.use(machine.signIn);
@@ -105,12 +109,13 @@ export function createWebApp(options: WebAppOptions): Express {
   app.post('/login', ...loginLimiter(options.loginLimit), loginForm.check);
   app.use((req, res, next) => (req.method === 'POST' && req.path === '/login' ? next() : csrfSynchronisedProtection(req, res, next)));
   app.get('/', (_req, res) => res.redirect(303, '/manage/audit'));
-  app.use(authRoutes(options.users, loginForm.token, options.onAuditorAction, options.now));
+  app.use(authRoutes(options.users, loginForm.token, options.onAuditorAction, options.now, machine.endProviderSession));
   app.use(machine.liveTail);
   const now = options.now ?? (() => new Date());
   const namespace = options.index ? namespaceOfIndex(options.index) : undefined;
   const runner = new IntegrityRunner({ client: options.client, keys: options.verifyKeys ?? [], store: new ReportStore(options.integrityDir), now });
   app.use(integrityRoutes({ client: options.client, users: options.users, runner, now, csrfToken, ...(namespace ? { namespace } : {}), ...(options.onAuditorAction ? { onAuditorAction: options.onAuditorAction } : {}), ...(options.timeZone ? { timeZone: options.timeZone } : {}) }));
+  app.use(tokenRoutes({ users: options.users, tokens: machine.tokens, now, csrfToken, ...(options.onAuditorAction ? { onAuditorAction: options.onAuditorAction } : {}), ...(options.timeZone ? { timeZone: options.timeZone } : {}) }));
   app.use(auditRoutes({ client: options.client, users: options.users, pageSize, ...(options.onAuditorAction ? { onAuditorAction: options.onAuditorAction } : {}), now: options.now ?? (() => new Date()), csrfToken, ...(options.index ? { index: options.index } : {}), ...(options.timeZone ? { timeZone: options.timeZone } : {}) }));
   app.use((req, res) => {
     res.status(404).render('message', { title: 'Not found', heading: 'Page not found', message: `There is nothing at ${req.path}.`, back: '/manage/audit' });

@@ -163,6 +163,22 @@ describe('auditor actions as audit events', () => {
     expect(long.details?.query).to.have.length(5005);
   });
 
+  it('a token made or revoked on Manage > Tokens: the signed-in user as actor, via the page', () => {
+    const made = validateEvent(auditorEvent({ ...CASES['token.create'].action, actor: sso, target: { token: 'siem', role: 'auditor', expiresAt: '2027-02-22T10:15:30.000Z', status: 200 }, source }));
+    expect(made.actor.id).to.equal('sso:sub-123');
+    expect(made.resource).to.deep.equal({ type: 'api_key', id: 'siem', target: 'siem' });
+    expect(made.details).to.include({ kind: 'token.create', via: 'web', token_name: 'siem', role: 'auditor', status: 200 });
+    const refused = validateEvent(auditorEvent({ kind: 'token.revoke', time, outcome: 'failure', reason: "the role 'auditor' may not open Manage > Tokens", actor: carol, target: { token: 'siem', status: 403 }, source }));
+    expect(refused).to.deep.include({ outcome: 'failure', reason: "the role 'auditor' may not open Manage > Tokens" });
+    expect(refused.details).to.include({ via: 'web', status: 403 });
+  });
+
+  it('a single sign-on user’s sign-out says what became of the session at the provider', () => {
+    const event = validateEvent(auditorEvent({ kind: 'sign_out', time, outcome: 'success', actor: sso, target: { status: 200, providerSignOut: 'requested' }, source }));
+    expect(event.resource).to.deep.equal({ type: 'session', id: 'web:dana', target: 'dana' });
+    expect(event.details).to.include({ kind: 'sign_out', via: 'web', provider_sign_out: 'requested', status: 200 });
+  });
+
   it('the channel is the CLI for the OS user, the API for tokens and API kinds, else the page', () => {
     expect(channelOf(CASES['user.create'].action)).to.equal('cli');
     expect(channelOf(CASES['api.events.list'].action)).to.equal('api');

@@ -8,7 +8,7 @@ import Database from 'better-sqlite3';
 import type { Express } from 'express';
 import { createWebApp } from '../../src/web/web-app.js';
 import { UserStore } from '../../src/web/auth/users.js';
-import { ROLES, type Role } from '../../src/model/vocabulary.js';
+import { AUDIT_ROLES, ROLES, type Role } from '../../src/model/vocabulary.js';
 import type { AuditEvent } from '../../src/model/event.js';
 import { ACCOUNTS, HttpSession, PASSWORD, seedEvents, startHarness, type Harness } from './harness.js';
 import { NOW, knownEvents } from './known-events.js';
@@ -37,8 +37,26 @@ function registeredRoutes(app: Express): string[] {
   return walk((app as unknown as { router: { stack: RouterLayer[] } }).router.stack, '');
 }
 
-/** Routes anyone may reach (checked in their own tests); every other route must be behind the role check. */
-const PUBLIC_ROUTES = ['GET /', 'GET /healthz', 'GET /login', 'POST /login', 'POST /logout'];
+/** Who may open what, and what the others are told: every protected path falls under one of these. */
+const PAGES: { prefix: string; roles: readonly Role[]; refusal: string }[] = [
+  { prefix: '/manage/audit', roles: AUDIT_ROLES, refusal: 'Only site_manager and auditor may see the audit log' },
+  { prefix: '/manage/integrity', roles: AUDIT_ROLES, refusal: 'Only site_manager and auditor may see the audit log' },
+  { prefix: '/manage/tokens', roles: ['site_manager'], refusal: 'Only site_manager may manage the API tokens' },
+];
+const pageOf = (path: string): (typeof PAGES)[number] => {
+  const page = PAGES.find((p) => path === p.prefix || path.startsWith(`${p.prefix}/`));
+  if (!page) throw new Error(`${path} is under no page of the matrix: teach it who may open it`);
+  return page;
+};
+/** Each form under /manage/: what the matrix sends (after the session's form token), and the answer an allowed role gets. */
+const FORMS: Record<string, { form: (role: string) => Record<string, string>; status: number; location?: string }> = {
+  '/manage/integrity/verify': { form: () => ({}), status: 303, location: '/manage/integrity' },
+  '/manage/tokens': { form: (role) => ({ name: `matrix-${role}`, role: 'auditor', expires: '1d' }), status: 200 },
+  '/manage/tokens/revoke': { form: (role) => ({ name: `matrix-${role}` }), status: 303, location: '/manage/tokens' },
+};
+
+/** Routes anyone may reach (checked in their own tests: single sign-on's in sso.test.ts); every other route must be behind the role check. */
+const PUBLIC_ROUTES = ['GET /', 'GET /healthz', 'GET /login', 'POST /login', 'POST /logout', 'GET /auth/oidc/end-session', 'GET /auth/oidc/start', 'GET /auth/oidc/callback'];
 /** The JSON API answers bearer tokens only (tokens × roles in api.test.ts): here no session may open it. Its OpenAPI document is public. */
 const isApiRoute = (route: string): boolean => route.startsWith('GET /api/');
 const API_PUBLIC = 'GET /api/v1/openapi.json';
@@ -63,7 +81,9 @@ describe('web view: access, sessions and bad input (real OpenSearch, HTTP)', () 
     let routes: string[];
     before(() => {
       const db = new Database(':memory:');
-      routes = registeredRoutes(createWebApp({ client, users: new UserStore(db), sessionDb: db, sessionSecret: 'x'.repeat(32) }));
+      // With single sign-on set, so that its routes are walked too (nothing is asked of the provider until a sign-in).
+      const oidc = { issuer: 'http://127.0.0.1:9', clientId: 'matrix', redirectUri: 'http://127.0.0.1:9/auth/oidc/callback' };
+      routes = registeredRoutes(createWebApp({ client, users: new UserStore(db), sessionDb: db, sessionSecret: 'x'.repeat(32), oidc }));
       db.close();
     });
     /** Forms under /manage/ (sent with the session's form token). */
@@ -77,11 +97,11 @@ describe('web view: access, sessions and bad input (real OpenSearch, HTTP)', () 
       }));
     };
 
-    it('reads the routes from the app: the public ones and at least the four audit pages', () => {
+    it('reads the routes from the app: the public ones (single sign-on’s too) and at least the four audit pages', () => {
       expect(routes).to.include.members([...PUBLIC_ROUTES, API_PUBLIC, 'GET /api/v1/events', 'GET /manage/audit', 'GET /manage/audit/events/:id', 'GET /manage/audit/export.csv', 'GET /manage/audit/export.ndjson']);
-      expect(routes).to.include.members(['GET /manage/integrity', 'POST /manage/integrity/verify']);
-      expect(protectedPaths()).to.have.length.of.at.least(5);
-      expect(postPaths()).to.deep.equal(['/manage/integrity/verify']);
+      expect(routes).to.include.members(['GET /manage/integrity', 'POST /manage/integrity/verify', 'GET /manage/tokens', 'POST /manage/tokens', 'POST /manage/tokens/revoke']);
+      expect(protectedPaths()).to.have.length.of.at.least(6);
+      expect(postPaths()).to.have.members(Object.keys(FORMS));
     });
 
     for (const role of ['anonymous', ...ROLES] as const) {
@@ -95,12 +115,13 @@ describe('web view: access, sessions and bad input (real OpenSearch, HTTP)', () 
         for (const path of protectedPaths()) {
           const res = await http.request(path);
           const body = await res.text();
+          const page = pageOf(path);
           if (role === 'anonymous') {
             expect(res.status, path).to.equal(303);
             expect(res.headers.get('location'), path).to.equal(`/login?next=${encodeURIComponent(path)}`);
-          } else if (role === 'member') {
+          } else if (!page.roles.includes(role)) {
             expect(res.status, path).to.equal(403);
-            expect(body, path).to.include('Only site_manager and auditor may see the audit log');
+            expect(body, path).to.include(page.refusal);
           } else {
             expect(res.status, path).to.equal(200);
             if (path.endsWith('.csv')) expect(body.split('\r\n')[0]).to.match(/^time,event_id,/);
@@ -108,22 +129,26 @@ describe('web view: access, sessions and bad input (real OpenSearch, HTTP)', () 
             else if (path === '/manage/audit') expect(body).to.include(`id="total">${events.length}<`);
             else if (path.includes('/events/')) expect(body).to.include(`Event <bdi>${events[3]!.id}</bdi>`);
             else if (path === '/manage/integrity') expect(body).to.include('<h1>Integrity</h1>');
+            else if (path === '/manage/tokens') expect(body).to.include('<h1>Tokens</h1>');
           }
         }
-        // A form: without a session there is no form token (refused as an expired form); a member is refused by role.
+        // A form: without a session there is no form token (refused as an expired form); a role the page does not admit is refused.
         const token = role === 'anonymous' ? 'none' : await http.token('/manage/audit');
         for (const path of postPaths()) {
-          const res = await http.request(path, { form: { _csrf: token } });
+          const sent = FORMS[path];
+          if (!sent) throw new Error(`no form for POST ${path}: teach the matrix`);
+          const res = await http.request(path, { form: { _csrf: token, ...sent.form(role) } });
           const body = await res.text();
+          const page = pageOf(path);
           if (role === 'anonymous') {
             expect(res.status, path).to.equal(403);
             expect(body, path).to.include('This form has expired');
-          } else if (role === 'member') {
+          } else if (!page.roles.includes(role)) {
             expect(res.status, path).to.equal(403);
-            expect(body, path).to.include('Only site_manager and auditor may see the audit log');
+            expect(body, path).to.include(page.refusal);
           } else {
-            expect(res.status, path).to.equal(303);
-            expect(res.headers.get('location'), path).to.equal('/manage/integrity');
+            expect(res.status, path).to.equal(sent.status);
+            expect(res.headers.get('location') ?? undefined, path).to.equal(sent.location);
           }
         }
       });

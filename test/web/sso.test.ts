@@ -1,4 +1,4 @@
-// Single sign-on in Chromium against a real OpenID Connect provider: sign-in and role mapping, no role claim, a replayed or foreign state, an ID token for another audience, local users, sign-out.
+// Single sign-on in Chromium against a real OpenID Connect provider: sign-in and role mapping, no role claim, a replayed or foreign state, an ID token for another audience, local users, sign-out here and at the provider.
 import { createServer } from 'node:net';
 import type { AddressInfo } from 'node:net';
 import type { Client } from '@opensearch-project/opensearch';
@@ -6,6 +6,7 @@ import type { BrowserContext, Page } from 'playwright-core';
 import { expect } from '../helpers/chai.js';
 import { testClient } from '../helpers/opensearch.js';
 import { dropNamespace, freshNamespace } from '../helpers/namespace.js';
+import { decodeJwt } from 'jose';
 import { startProvider, type TestProvider } from '../helpers/oidc-provider.js';
 import { dataStreamName } from '../../src/storage/template.js';
 import type { AuditorAction } from '../../src/web/auditor-action.js';
@@ -43,9 +44,14 @@ describe('web view: single sign-on with OpenID Connect (real provider, Chromium)
     await page.waitForURL((url) => url.origin === h.web.url && !url.pathname.startsWith('/auth/oidc/callback'));
   }
 
+  /** Signs out; a single sign-on user then confirms the sign-out at the provider (its own page), which sends the browser back to /login. */
   async function signOut(): Promise<void> {
     await page.getByRole('button', { name: 'Sign out' }).click();
-    await page.waitForURL(/\/login$/);
+    await page.waitForURL((url) => url.pathname === '/login' || url.href.startsWith(`${idp.issuer}/session/end`));
+    if (page.url().startsWith(idp.issuer)) {
+      await page.getByRole('button', { name: 'Yes, sign me out' }).click();
+      await page.waitForURL((url) => url.href === `${h.web.url}/login`);
+    }
   }
 
   before(async () => {
@@ -198,6 +204,132 @@ describe('web view: single sign-on with OpenID Connect (real provider, Chromium)
       await signOut();
       const res = await fetch(`${h.web.url}/manage/audit`, { headers: { cookie: `${cookie.name}=${cookie.value}` }, redirect: 'manual' });
       expect(res.status).to.equal(303);
+    });
+  });
+
+  describe('sign-out at the identity provider (RP-initiated logout)', () => {
+    /** Every request the browser makes to the provider. */
+    const atProvider: string[] = [];
+    before(() => page.on('request', (r) => void (r.url().startsWith(idp.issuer) && atProvider.push(r.url()))));
+    beforeEach(() => {
+      atProvider.length = 0;
+      idp.endSessionRequests.length = 0;
+    });
+
+    it('ends the local session first, then the provider’s: signing in again asks for credentials', async () => {
+      await signInAtProvider('ann');
+      // While the provider's session lasts, a new sign-in goes straight through (no form at the provider).
+      await page.goto(`${h.web.url}/auth/oidc/start?next=${encodeURIComponent('/manage/audit')}`);
+      await page.waitForURL(`${h.web.url}/manage/audit`);
+      const cookie = (await browser.context.cookies(h.web.url)).find((c) => c.name === 'audit_trail.sid')!;
+      heard.length = 0;
+
+      // The answer to the sign-out, kept before its meta refresh moves on.
+      const interim = new Promise<{ status: number; body: string; cookie: string }>((resolve) => {
+        void page.route(`${h.web.url}/logout`, async (route) => {
+          const response = await route.fetch({ maxRedirects: 0 });
+          const body = await response.text();
+          resolve({ status: response.status(), body, cookie: (response.headers()['set-cookie'] ?? '').split(';')[0]! });
+          await route.fulfill({ response, body });
+        });
+      });
+      await page.getByRole('button', { name: 'Sign out' }).click();
+      const { status, body: interimPage, cookie: interimCookie } = await interim;
+      await page.unroute(`${h.web.url}/logout`);
+      expect(status).to.equal(200);
+      expect(interimPage).to.include('You are signed out of the audit trail').and.include('url=/auth/oidc/end-session');
+      expect(interimCookie).to.match(/^audit_trail\.sid=/).and.not.include(cookie.value);
+      // The local session is gone before the browser reaches the provider.
+      const before = await fetch(`${h.web.url}/manage/audit`, { headers: { cookie: `${cookie.name}=${cookie.value}` }, redirect: 'manual' });
+      expect(before.status).to.equal(303);
+
+      await page.waitForURL((url) => url.href.startsWith(`${idp.issuer}/session/end`));
+      expect(idp.endSessionRequests).to.have.length(1);
+      const params = idp.endSessionRequests[0]!;
+      const idToken = params.get('id_token_hint')!;
+      expect(decodeJwt(idToken)).to.include({ sub: 'ann', aud: idp.clientId, iss: idp.issuer });
+      expect(params.get('client_id')).to.equal(idp.clientId);
+      expect(params.get('post_logout_redirect_uri')).to.equal(`${h.web.url}/login`);
+      await page.getByRole('button', { name: 'Yes, sign me out' }).click();
+      await page.waitForURL(`${h.web.url}/login`);
+
+      // The ID token was never in a page or a cookie of the web view, nor in what was reported.
+      expect(interimPage).not.to.include(idToken);
+      expect(JSON.stringify(await browser.context.cookies(h.web.url))).not.to.include(idToken);
+      expect(JSON.stringify(heard)).not.to.include(idToken);
+      expect(heard.map((a) => [a.kind, a.outcome, a.target.providerSignOut])).to.deep.equal([['sign_out', 'success', 'requested']]);
+      expect(heard[0]!.actor).to.deep.include({ type: 'sso_user', subject: 'ann', role: 'auditor' });
+
+      // The provider's session is gone: a new sign-in stops at its sign-in form.
+      await page.goto(`${h.web.url}/auth/oidc/start`);
+      await page.waitForURL((url) => url.origin === idp.issuer);
+      await expect(page.locator('input[name="login"]').isVisible()).to.eventually.equal(true);
+      // The anonymous session that held the way on to the provider was used once: its cookie now leads only to the sign-in page.
+      const again = await fetch(`${h.web.url}/auth/oidc/end-session`, { headers: { cookie: interimCookie }, redirect: 'manual' });
+      expect(again.headers.get('location')).to.equal('/login');
+    });
+
+    it('a local user’s sign-out stays local: nothing is asked of the provider', async () => {
+      await page.goto(`${h.web.url}/login`);
+      await page.getByLabel('User name').fill('sam');
+      await page.getByLabel('Password').fill(PASSWORD);
+      await page.getByRole('button', { name: 'Sign in' }).click();
+      await page.waitForURL(`${h.web.url}/manage/audit`);
+      heard.length = 0;
+      await signOut();
+      expect(page.url()).to.equal(`${h.web.url}/login`);
+      expect(atProvider).to.deep.equal([]);
+      expect(heard.map((a) => [a.kind, a.actor.type, a.target.status, a.target.providerSignOut])).to.deep.equal([['sign_out', 'user', 303, undefined]]);
+    });
+
+    it('the provider not answering: the local session still ends, and the page says the provider’s may not have', async () => {
+      await signInAtProvider('ann');
+      const cookie = (await browser.context.cookies(h.web.url)).find((c) => c.name === 'audit_trail.sid')!;
+      // Another web process over the same sessions, which has not read the provider's discovery document yet.
+      const second = await h.restart({ port: 0 });
+      idp.down = true;
+      try {
+        await page.goto(`${second.url}/manage/audit`);
+        await expect(page.locator('form.signout').innerText()).to.eventually.match(/Signed in as\s+ann/);
+        heard.length = 0;
+        const answer = page.waitForResponse((r) => r.url() === `${second.url}/logout`);
+        await page.getByRole('button', { name: 'Sign out' }).click();
+        expect((await answer).status()).to.equal(200);
+        await expect(page.locator('main').innerText()).to.eventually.include('You are signed out of the audit trail').and.include('did not answer, so your session there may still be open');
+        await expect(page.locator('form.signout').count()).to.eventually.equal(0);
+        for (const url of [h.web.url, second.url]) {
+          const res = await fetch(`${url}/manage/audit`, { headers: { cookie: `${cookie.name}=${cookie.value}` }, redirect: 'manual' });
+          expect(res.status, url).to.equal(303);
+        }
+        expect(heard.map((a) => [a.kind, a.outcome, a.target.providerSignOut])).to.deep.equal([['sign_out', 'success', 'unavailable']]);
+      } finally {
+        idp.down = false;
+        await second.close();
+      }
+    });
+
+    it('a provider that offers no end-session endpoint: the sign-out stays local, as before', async () => {
+      const port = await freePort();
+      const quiet = await startProvider(`http://127.0.0.1:${port}/auth/oidc/callback`, { ann: { roles: ['auditors'] } }, undefined, { rpInitiatedLogout: false });
+      const other = await h.restart({ port, oidc: { issuer: quiet.issuer, clientId: quiet.clientId, clientSecret: quiet.clientSecret, redirectUri: `http://127.0.0.1:${port}/auth/oidc/callback`, roleMap: { auditors: 'auditor' }, label: 'Sign in with Example ID' } });
+      try {
+        await page.goto(`${other.url}/login`);
+        await page.getByRole('link', { name: 'Sign in with Example ID' }).click();
+        await page.locator('input[name="login"]').fill('ann');
+        await page.locator('input[name="password"]').fill('anything');
+        await page.getByRole('button', { name: 'Sign-in' }).click();
+        await page.getByRole('button', { name: 'Continue' }).click();
+        await page.waitForURL(`${other.url}/manage/audit`);
+        heard.length = 0;
+        atProvider.length = 0;
+        await page.getByRole('button', { name: 'Sign out' }).click();
+        await page.waitForURL(`${other.url}/login`);
+        expect(atProvider.filter((u) => u.startsWith(quiet.issuer))).to.deep.equal([]);
+        expect(heard.map((a) => [a.kind, a.target.status, a.target.providerSignOut])).to.deep.equal([['sign_out', 303, 'not offered']]);
+      } finally {
+        await other.close();
+        await quiet.close();
+      }
     });
   });
 });

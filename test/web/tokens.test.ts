@@ -10,6 +10,7 @@ import { tokensCommand } from '../../src/cli/tokens.js';
 import { EXIT, UsageError, type CliContext } from '../../src/cli/command.js';
 import { webSettingsFromEnvironment } from '../../src/web/settings.js';
 import { roleFromClaims } from '../../src/web/oidc/role-claim.js';
+import { postLogoutRedirectUriOf } from '../../src/web/oidc/oidc-settings.js';
 import { testOpenSearchUrl } from '../helpers/opensearch.js';
 import { useAuditNamespace } from '../helpers/namespace.js';
 
@@ -54,13 +55,13 @@ describe('API tokens', () => {
 
     it('refuses a taken name, a bad name, a bad role and an expiry beyond a year', () => {
       tokens.create('siem', 'auditor', '90d', T0);
-      expect(() => tokens.create('siem', 'auditor')).to.throw(TokenError, /exists/);
-      expect(() => tokens.create('Not OK', 'auditor')).to.throw(TokenError, /not valid/);
-      expect(() => tokens.create('x', 'root' as never)).to.throw(TokenError, /role 'root'/);
+      expect(() => tokens.create('siem', 'auditor')).to.throw(TokenError, /exists/).with.property('problem', 'taken');
+      expect(() => tokens.create('Not OK', 'auditor')).to.throw(TokenError, /not valid/).with.property('problem', 'invalid');
+      expect(() => tokens.create('x', 'root' as never)).to.throw(TokenError, /'root' is not a role/);
       expect(() => parseExpiry('367d')).to.throw(TokenError, /at most 366d/);
       expect(() => parseExpiry('soon')).to.throw(TokenError);
       expect(parseExpiry('12h')).to.equal(12 * 3600_000);
-      expect(() => tokens.revoke('nope')).to.throw(TokenError, /no token named 'nope'/);
+      expect(() => tokens.revoke('nope')).to.throw(TokenError, /no token named 'nope'/).with.property('problem', 'unknown');
     });
   });
 
@@ -92,10 +93,10 @@ describe('API tokens', () => {
       expect(lines[1]).to.match(/\trevoked$/);
     });
 
-    it('usage errors: no role, a bad role, a bad expiry, --role with list', async () => {
+    it('usage errors: no role, a bad role, a bad expiry (in the words of the store’s rules), --role with list', async () => {
       await expect(run('create', 'siem')).to.be.rejectedWith(UsageError, /needs --role/);
-      await expect(run('create', 'siem', '--role', 'root')).to.be.rejectedWith(UsageError, /not a role/);
-      await expect(run('create', 'siem', '--role', 'auditor', '--expires', '2y')).to.be.rejectedWith(UsageError, /--expires/);
+      await expect(run('create', 'siem', '--role', 'root')).to.be.rejectedWith(UsageError, "--role: 'root' is not a role: use one of site_manager, auditor, member");
+      await expect(run('create', 'siem', '--role', 'auditor', '--expires', '2y')).to.be.rejectedWith(UsageError, "--expires: expiry '2y' is not valid");
       await expect(run('list', '--role', 'auditor')).to.be.rejectedWith(UsageError, /go with create/);
     });
   });
@@ -119,6 +120,14 @@ describe('settings of the API and of single sign-on', () => {
     expect(() => webSettingsFromEnvironment({ ...oidc, AUDIT_WEB_OIDC_ROLE_MAP: 'admins=root' })).to.throw(ConfigurationError, /"AUDIT_WEB_OIDC_ROLE_MAP" has "admins=root"/);
     expect(() => webSettingsFromEnvironment({ AUDIT_WEB_API_CORS_ORIGINS: 'https://siem.example.com/path' })).to.throw(ConfigurationError, /"AUDIT_WEB_API_CORS_ORIGINS"/);
     expect(() => webSettingsFromEnvironment({ AUDIT_WEB_API_RATE_LIMIT: 'lots' })).to.throw(ConfigurationError, /"AUDIT_WEB_API_RATE_LIMIT"/);
+  });
+
+  it('the post-logout redirect URI: the setting, checked like the other URLs; by default the web view’s /login', () => {
+    expect(postLogoutRedirectUriOf(webSettingsFromEnvironment(oidc).oidc!)).to.equal('https://audit.example.com/login');
+    const set = webSettingsFromEnvironment({ ...oidc, AUDIT_WEB_OIDC_POST_LOGOUT_REDIRECT_URI: 'https://audit.example.com/signed-out' }).oidc!;
+    expect(set.postLogoutRedirectUri).to.equal('https://audit.example.com/signed-out');
+    expect(postLogoutRedirectUriOf(set)).to.equal('https://audit.example.com/signed-out');
+    expect(() => webSettingsFromEnvironment({ ...oidc, AUDIT_WEB_OIDC_POST_LOGOUT_REDIRECT_URI: 'http://audit.example.com/login' })).to.throw(ConfigurationError, /"AUDIT_WEB_OIDC_POST_LOGOUT_REDIRECT_URI" must be an https URL/);
   });
 
   it('maps the role claim: the strongest mapped role wins; no mapped value, no role', () => {

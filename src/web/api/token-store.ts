@@ -13,9 +13,15 @@ export interface ApiToken {
   lastUsedAt?: Date;
 }
 
-/** Thrown for a bad name, role or expiry, a taken name, or no such token; the message says what to do. */
+/** Thrown for a bad name, role or expiry (`invalid`), a taken name (`taken`), or no such token (`unknown`); the message says what to do. */
 export class TokenError extends Error {
   override name = 'TokenError';
+  constructor(
+    message: string,
+    readonly problem: 'invalid' | 'taken' | 'unknown' = 'invalid',
+  ) {
+    super(message);
+  }
 }
 
 /** Prefix of every token (lets secret scanners recognise a leaked one). */
@@ -31,6 +37,20 @@ export const DEFAULT_TOKEN_EXPIRY = '90d';
 const LAST_USE_RESOLUTION_MS = 60_000;
 
 const sha256 = (text: string): Buffer => createHash('sha256').update(text).digest();
+
+// The rules of a token's name, role and expiry, declared here only: the store, `audit-trail tokens` and Manage > Tokens check with these.
+
+/** A token name: 1-64 lower-case letters, digits, '.', '_' or '-'; throws TokenError otherwise. */
+export function checkTokenName(name: string): string {
+  if (!NAME.test(name)) throw new TokenError(`token name '${name}' is not valid: use 1-64 lower-case letters, digits, '.', '_' or '-'`);
+  return name;
+}
+
+/** A role a token may carry (any role: a member's token is refused by the API, as a member is by the page); throws TokenError otherwise. */
+export function checkTokenRole(role: string): Role {
+  if (!(ROLES as readonly string[]).includes(role)) throw new TokenError(`'${role}' is not a role: use one of ${ROLES.join(', ')}`);
+  return role as Role;
+}
 
 /** `90d`, `12h` → milliseconds; throws TokenError for anything else or beyond MAX_TOKEN_DAYS. */
 export function parseExpiry(text: string): number {
@@ -60,6 +80,12 @@ const toToken = (row: Row): ApiToken => ({
   ...(row.last_used_at ? { lastUsedAt: new Date(row.last_used_at) } : {}),
 });
 
+/** A listed token's state: refused from its revocation or its expiry on. */
+export function tokenState(token: ApiToken, now: Date): 'active' | 'expired' | 'revoked' {
+  if (token.revokedAt) return 'revoked';
+  return token.expiresAt.getTime() <= now.getTime() ? 'expired' : 'active';
+}
+
 /** Why a presented token was refused, for the 401 message. */
 export type TokenRefusal = 'malformed' | 'unknown' | 'expired' | 'revoked';
 
@@ -83,10 +109,10 @@ export class TokenStore {
 
   /** Creates a token; returns it with its secret, which is not kept (only its hash is). */
   create(name: string, role: Role, expiry: string = DEFAULT_TOKEN_EXPIRY, now: Date = new Date()): { token: ApiToken; secret: string } {
-    if (!NAME.test(name)) throw new TokenError(`token name '${name}' is not valid: use 1-64 lower-case letters, digits, '.', '_' or '-'`);
-    if (!(ROLES as readonly string[]).includes(role)) throw new TokenError(`role '${role}' is not valid: use one of ${ROLES.join(', ')}`);
+    checkTokenName(name);
+    checkTokenRole(role);
     const ms = parseExpiry(expiry);
-    if (this.db.prepare('SELECT 1 FROM api_tokens WHERE name = ?').get(name)) throw new TokenError(`a token named '${name}' exists: revoke it first or choose another name`);
+    if (this.db.prepare('SELECT 1 FROM api_tokens WHERE name = ?').get(name)) throw new TokenError(`a token named '${name}' exists: choose another name (a revoked token keeps its name)`, 'taken');
     const id = randomBytes(6).toString('hex');
     const key = randomBytes(32).toString('base64url');
     const secret = `${TOKEN_PREFIX}${id}_${key}`;
@@ -103,7 +129,7 @@ export class TokenStore {
   /** Revokes a token by name (it stays listed, refused from now on). */
   revoke(name: string, now: Date = new Date()): ApiToken {
     const row = this.db.prepare('SELECT * FROM api_tokens WHERE name = ?').get(name) as Row | undefined;
-    if (!row) throw new TokenError(`no token named '${name}': 'tokens list' shows them`);
+    if (!row) throw new TokenError(`no token named '${name}'`, 'unknown');
     if (!row.revoked_at) this.db.prepare('UPDATE api_tokens SET revoked_at = ? WHERE id = ?').run(now.toISOString(), row.id);
     return toToken({ ...row, revoked_at: row.revoked_at ?? now.toISOString() });
   }

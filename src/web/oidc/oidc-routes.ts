@@ -1,10 +1,11 @@
-// Single sign-on with OpenID Connect (authorization code + PKCE, through openid-client): start at the provider, come back, get a session with the role the claim maps to.
+// Single sign-on with OpenID Connect (authorization code + PKCE, through openid-client): start at the provider, come back, get a session with the role the claim maps to; sign-out ends the provider's session too.
 import { Router, type Request, type Response } from 'express';
 import * as oidc from 'openid-client';
 import { safeNext } from '../auth-routes.js';
 import { reportAuditorAction, requestSource, type AuditorActionHook, type AuditorActor } from '../auditor-action.js';
 import { roleFromClaims } from './role-claim.js';
 import { OIDC_CALLBACK_PATH, OIDC_DEFAULTS, OIDC_START_PATH, isLoopbackHttp, type OidcSettings } from './oidc-settings.js';
+import { endProviderSession, endSessionRoute, type EndProviderSession } from './provider-sign-out.js';
 import './sso-session.js';
 
 export interface OidcRouteOptions {
@@ -32,10 +33,12 @@ function providerConfiguration(settings: OidcSettings): () => Promise<oidc.Confi
 
 const text = (value: unknown): string | undefined => (typeof value === 'string' && value.trim() ? value.trim().slice(0, 128) : undefined);
 
-export function oidcRoutes(options: OidcRouteOptions): Router {
+/** The sign-in routes, and the step of the sign-out that ends the session at the provider (see provider-sign-out.ts). */
+export function oidcRoutes(options: OidcRouteOptions): { routes: Router; endProviderSession: EndProviderSession } {
   const { settings } = options;
   const router = Router();
   const configuration = providerConfiguration(settings);
+  router.use(endSessionRoute(options.now));
   const roleClaim = settings.roleClaim ?? OIDC_DEFAULTS.roleClaim;
 
   router.use((req, res, next) => {
@@ -87,12 +90,14 @@ export function oidcRoutes(options: OidcRouteOptions): Router {
       return;
     }
     let claims: Record<string, unknown>;
+    let idToken: string | undefined;
     try {
       const config = await configuration();
       const current = new URL(settings.redirectUri);
       current.search = new URL(req.originalUrl, 'http://callback.invalid').search;
       const tokens = await oidc.authorizationCodeGrant(config, current, { pkceCodeVerifier: pending.verifier, expectedState: pending.state, expectedNonce: pending.nonce, idTokenExpected: true });
       claims = { ...(tokens.claims() ?? {}) };
+      idToken = tokens.id_token;
       if (!(roleClaim in claims) && tokens.access_token && config.serverMetadata().userinfo_endpoint) {
         const info = await oidc.fetchUserInfo(config, tokens.access_token, String(claims.sub)).catch(() => undefined);
         claims = { ...info, ...claims };
@@ -116,7 +121,8 @@ export function oidcRoutes(options: OidcRouteOptions): Router {
     req.session.regenerate((error) => {
       if (error) return next(error);
       req.session.user = { username: name, role };
-      req.session.sso = { issuer: settings.issuer, subject };
+      // The ID token stays on the server (the session store), for the id_token_hint of the sign-out at the provider.
+      req.session.sso = { issuer: settings.issuer, subject, ...(idToken ? { idToken } : {}) };
       req.session.signedInAt = Date.now();
       req.session.save((saveError) => {
         if (saveError) return next(saveError);
@@ -128,5 +134,5 @@ export function oidcRoutes(options: OidcRouteOptions): Router {
       });
     });
   });
-  return router;
+  return { routes: router, endProviderSession: endProviderSession(settings, configuration, options.now) };
 }

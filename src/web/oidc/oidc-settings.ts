@@ -21,6 +21,11 @@ export interface OidcSettings {
   scopes?: string;
   /** Text of the sign-in button. Default `Sign in with single sign-on`. */
   label?: string;
+  /**
+   * Where the provider sends the browser back after ending its session at sign-out (RP-initiated logout), as
+   * registered at the provider. Default: the web view's sign-in page, `/login` beside the redirect URI.
+   */
+  postLogoutRedirectUri?: string;
 }
 
 export const OIDC_DEFAULTS = { roleClaim: 'roles', nameClaim: 'preferred_username', scopes: 'openid profile email', label: 'Sign in with single sign-on' } as const;
@@ -29,6 +34,11 @@ export const OIDC_DEFAULTS = { roleClaim: 'roles', nameClaim: 'preferred_usernam
 export const OIDC_CALLBACK_PATH = '/auth/oidc/callback';
 /** Path that starts a sign-in. */
 export const OIDC_START_PATH = '/auth/oidc/start';
+/** Path that sends a browser just signed out here on to the provider's end-session endpoint. */
+export const OIDC_END_SESSION_PATH = '/auth/oidc/end-session';
+
+/** The post-logout redirect URI: the setting, else the web view's `/login` (same origin as the redirect URI). */
+export const postLogoutRedirectUriOf = (settings: OidcSettings): string => settings.postLogoutRedirectUri ?? new URL('/login', settings.redirectUri).href;
 
 const LOOPBACK = new Set(['127.0.0.1', 'localhost', '[::1]']);
 

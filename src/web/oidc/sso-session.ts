@@ -5,11 +5,23 @@ import type { User, UserStore } from '../auth/users.js';
 
 declare module 'express-session' {
   interface SessionData {
-    /** Set for a single sign-on session: the provider and the person's subject there. */
-    sso?: { issuer: string; subject: string };
+    /**
+     * Set for a single sign-on session: the provider, the person's subject there, and the ID token it gave (kept here,
+     * on the server only, as the `id_token_hint` of the sign-out at the provider; never in a cookie, a page or a report).
+     */
+    sso?: SsoSession;
+    /** Set in the anonymous session left by a single sign-on sign-out: the provider's end-session URL to send the browser to, until when. */
+    providerSignOut?: { url: string; until: number };
     /** A sign-in under way at the provider: what its answer must match (used once, then removed). */
     oidcLogin?: { state: string; nonce: string; verifier: string; next: string; startedAt: number };
   }
+}
+
+/** What a single sign-on session knows of the provider. */
+export interface SsoSession {
+  issuer: string;
+  subject: string;
+  idToken?: string;
 }
 
 /**

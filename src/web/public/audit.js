@@ -18,3 +18,16 @@ document.querySelectorAll('form.filters').forEach((form) => {
 });
 // Back to a page whose fields were disabled on submit: enable them again.
 window.addEventListener('pageshow', () => document.querySelectorAll('form.filters [disabled]').forEach((field) => (field.disabled = false)));
+// Manage > Tokens: the new token's Copy button (without JavaScript the token is selected and copied by hand).
+const newToken = document.getElementById('new-token');
+const copyToken = document.getElementById('copy-token');
+if (newToken) newToken.addEventListener('focus', () => newToken.select());
+if (newToken && copyToken && navigator.clipboard) {
+  copyToken.hidden = false;
+  copyToken.addEventListener('click', () => {
+    navigator.clipboard.writeText(newToken.value).then(
+      () => (copyToken.textContent = 'Copied'),
+      () => newToken.select(),
+    );
+  });
+}

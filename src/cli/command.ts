@@ -42,6 +42,12 @@ export class UsageError extends Error {
 }
 
 /** The command ran and refused or failed for a reason it explains: exit 1, the message as is. */
+/** The `--namespace` of a command: lower-case letters, digits and _ (as data stream names take them), else a usage error. */
+export function namespaceArgument(value: string): string {
+  if (!/^[a-z0-9_]{1,100}$/.test(value)) throw new UsageError(`--namespace ${value}: use lower-case letters, digits and _ only`);
+  return value;
+}
+
 export class CommandError extends Error {
   override readonly name = 'CommandError';
 }

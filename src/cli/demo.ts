@@ -5,7 +5,7 @@ import { webSettingsFromEnvironment } from '../web/settings.js';
 import { producerSigningKey } from './signing-key.js';
 import { DEFAULT_NAMESPACE } from '../model/vocabulary.js';
 import { dataStreamName } from '../storage/template.js';
-import { COMMON_HELP, CommandError, EXIT, UsageError, parse, type CliContext, type Command } from './command.js';
+import { COMMON_HELP, CommandError, EXIT, UsageError, parse, type CliContext, type Command, namespaceArgument } from './command.js';
 import { clusterFromEnvironment, effectiveEnvironment, type Cluster } from './config.js';
 import { allOnLoopback } from './loopback.js';
 import { setupCluster } from './setup.js';
@@ -75,8 +75,7 @@ export const demoCommand: Command = {
       return EXIT.ok;
     }
     if (positionals.length) throw new UsageError(`unexpected argument '${positionals[0]}'`);
-    const namespace = values.namespace ?? DEMO_NAMESPACE;
-    if (!/^[a-z0-9_]{1,100}$/.test(namespace)) throw new UsageError(`--namespace ${namespace}: use lower-case letters, digits and _ only`);
+    const namespace = namespaceArgument(values.namespace ?? DEMO_NAMESPACE);
     const count = values.count === undefined ? undefined : Number(values.count);
     if (count !== undefined && !(Number.isInteger(count) && count > 0 && count <= 1_000_000)) throw new UsageError(`--count ${values.count}: give a whole number from 1 to 1000000`);
     const env = effectiveEnvironment(ctx, values.config);

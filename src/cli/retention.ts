@@ -6,7 +6,7 @@ import { listEventNamespaces } from '../query/namespaces.js';
 import { defaultDataDir } from '../web/auth/data.js';
 import { webSettingsFromEnvironment } from '../web/settings.js';
 import { CLI_AUDIT_HELP, openCliAudit, osUserName } from './cli-audit.js';
-import { COMMON_HELP, EXIT, UsageError, parse, type CliContext, type Command } from './command.js';
+import { COMMON_HELP, EXIT, UsageError, parse, type CliContext, type Command, namespaceArgument } from './command.js';
 import { clusterFromEnvironment, effectiveEnvironment } from './config.js';
 import { retentionRun, runLines } from './retention-run.js';
 import { producerSigningKey } from './signing-key.js';
@@ -41,8 +41,7 @@ function namespaceOption(value: string | undefined, required: boolean): string |
     if (required) throw new UsageError('--namespace is required');
     return undefined;
   }
-  if (!/^[a-z0-9_]{1,100}$/.test(value)) throw new UsageError(`--namespace ${value}: use lower-case letters, digits and _ only`);
-  return value;
+  return namespaceArgument(value);
 }
 
 const asUsage = <T>(f: () => T): T => {

@@ -4,7 +4,7 @@ import { readRetentionSettings } from '../storage/retention-settings.js';
 import { checkClusterVersion, UnsupportedClusterError } from '../storage/cluster-version.js';
 import { setupAuditStorage, type SetupResult } from '../storage/setup.js';
 import { DEFAULT_NAMESPACE } from '../model/vocabulary.js';
-import { COMMON_HELP, EXIT, UsageError, parse, type CliContext, type Command } from './command.js';
+import { COMMON_HELP, EXIT, UsageError, parse, type CliContext, type Command, namespaceArgument } from './command.js';
 import { clusterFromEnvironment, effectiveEnvironment, type Cluster } from './config.js';
 
 const HELP = `usage: audit-trail setup [--namespace NAME]
@@ -48,8 +48,7 @@ export const setupCommand: Command = {
       return EXIT.ok;
     }
     if (positionals.length) throw new UsageError(`unexpected argument '${positionals[0]}'`);
-    const namespace = values.namespace ?? DEFAULT_NAMESPACE;
-    if (!/^[a-z0-9_]{1,100}$/.test(namespace)) throw new UsageError(`--namespace ${namespace}: use lower-case letters, digits and _ only`);
+    const namespace = namespaceArgument(values.namespace ?? DEFAULT_NAMESPACE);
     const cluster = clusterFromEnvironment(effectiveEnvironment(ctx, values.config), ctx);
     try {
       const result = await setupCluster(cluster, namespace, ctx.err);

@@ -10,7 +10,7 @@ import type { AuditorAction } from '../web/auditor-action.js';
 import { defaultDataDir } from '../web/auth/data.js';
 import { WEB_ENV, webSettingsFromEnvironment } from '../web/settings.js';
 import { openCliAudit } from './cli-audit.js';
-import { COMMON_HELP, EXIT, UsageError, parse, type CliContext, type Command } from './command.js';
+import { COMMON_HELP, EXIT, UsageError, parse, type CliContext, type Command, namespaceArgument } from './command.js';
 import { clusterFromEnvironment, effectiveEnvironment } from './config.js';
 import { describeFailure } from './failure.js';
 import { keysDirectory, loadAnchor, loadTrustedKeys } from './verify-keys.js';
@@ -102,8 +102,7 @@ export const verifyCommand: Command = {
       return EXIT.ok;
     }
     if (positionals.length) throw new UsageError(`unexpected argument '${positionals[0]}'`);
-    const namespace = values.namespace ?? DEFAULT_NAMESPACE;
-    if (!/^[a-z0-9_]{1,100}$/.test(namespace)) throw new UsageError(`--namespace ${namespace}: use lower-case letters, digits and _ only`);
+    const namespace = namespaceArgument(values.namespace ?? DEFAULT_NAMESPACE);
     const now = new Date();
     const from = timeOption(values.from, 'from', now);
     const to = timeOption(values.to, 'to', now);

@@ -9,7 +9,7 @@ import { Sender } from './sender.js';
 import { DeadLetterSink, deadLetterRecord, type DeadLetterInput, type DeadLetterRecord } from './dead-letter.js';
 import { bulkChunkEncoder } from './bulk-line.js';
 import { readEntry, shapeEvent, tooBigToHold, type IntakeContext } from './intake.js';
-import { replayScreen } from './replay-screen.js';
+import { copyFinder } from './replay-screen.js';
 import type { ItemOutcome } from './bulk.js';
 import type { DropNotice, TransportStats, TransportWarning } from './reports.js';
 import { Checkpointer } from './checkpointer.js';
@@ -74,7 +74,7 @@ export class OpenSearchAuditTransport extends TransportStream {
       refused: (records, status, reason) => this.refused(records, status, reason),
       freed: () => this.freed(),
       failed: (error) => this.problem({ kind: 'internal', message: `audit transport delivery loop: ${error.message}`, error }),
-    }, replayScreen(opts.client, this.producer));
+    }, copyFinder(opts.client, this.producer));
     this.checkpointer = opts.checkpoints && new Checkpointer(opts.checkpoints, this.producer, opts.spoolDir, bulkChunkEncoder(opts.checkpointStream), {
       head: () => ({ sequence: this.sequence, link: this.head }),
       write: ({ body, eventId }) => {

@@ -4,7 +4,7 @@ import type { ResolvedTransportOptions } from './options.js';
 import type { DeliveryQueue, QueuedRecord } from './queue.js';
 import type { SpoolFiles } from './spool-files.js';
 import { backoffDelay, sendBulk, type ItemOutcome } from './bulk.js';
-import { mayBeStored, type Screened } from './replay-screen.js';
+import { mayBeStored, type CopyFinder } from './replay-screen.js';
 import { packRequest, unpin } from './queue-records.js';
 
 /** Monotonic milliseconds: delays and deadlines never follow the wall clock when it is set back or forth. */
@@ -40,8 +40,8 @@ export class Sender {
     private readonly queue: DeliveryQueue,
     private readonly spool: SpoolFiles | undefined,
     private readonly reporter: SenderReporter,
-    /** Finds records that may be stored already in an older backing index (see replay-screen.ts). */
-    private readonly screen?: (batch: readonly QueuedRecord[]) => Promise<Screened>,
+    /** Finds stored copies of records (see replay-screen.ts). */
+    private readonly copies?: CopyFinder,
   ) {
     this.batchBytesLimit = options.maxBatchBytes;
   }
@@ -142,9 +142,9 @@ export class Sender {
 
   private async send(batch: QueuedRecord[]): Promise<void> {
     this.active++;
-    if (this.screen && batch.some(mayBeStored)) {
+    if (this.copies && batch.some(mayBeStored)) {
       try {
-        const { stored, conflicts } = await this.screen(batch);
+        const { stored, conflicts } = await this.copies.screen(batch);
         for (const rec of stored) this.queue.settle(rec);
         if (stored.length) this.reporter.delivered(stored.length, stored.length);
         if (conflicts.length) this.refuse(conflicts, 409, 'its id is stored already for another event (a reused id); this event was not indexed');
@@ -183,15 +183,13 @@ export class Sender {
       let replays = 0;
       const refused = new Map<string, { status: number; reason: string; records: QueuedRecord[] }>();
       const retry: QueuedRecord[] = [];
+      const unclaimed: QueuedRecord[] = [];
       let retryOutcome: (ItemOutcome & { kind: 'retry' }) | undefined;
       result.outcomes.forEach((outcome, i) => {
         const rec = batch[i]!;
         if (outcome.kind === 'delivered' && outcome.replay && !mayBeStored(rec)) {
-          // 409 on the first sending of an event this producer never sent: its id was taken by another event.
-          const key = '409 conflict';
-          const group = refused.get(key) ?? { status: 409, reason: 'its id is stored already for another event (a reused id); this event was not indexed', records: [] };
-          group.records.push(rec);
-          refused.set(key, group);
+          // 409 on a first sending: OpenSearch's own copy of this very record, or another event under a reused id.
+          unclaimed.push(rec);
         } else if (outcome.kind === 'delivered') {
           q.settle(rec);
           delivered++;
@@ -207,8 +205,9 @@ export class Sender {
         }
       });
       // What stays (retried, or waiting for its dead letter) no longer pins the body the delivered records shared.
-      if (delivered) for (const rec of retry.concat(...[...refused.values()].map((g) => g.records))) unpin(rec);
+      if (delivered) for (const rec of retry.concat(unclaimed, ...[...refused.values()].map((g) => g.records))) unpin(rec);
       if (delivered) this.reporter.delivered(delivered, replays);
+      if (unclaimed.length) this.claim(unclaimed);
       for (const group of refused.values()) this.refuse(group.records, group.status, group.reason);
       if (retry.length && retryOutcome) {
         if (retry.length === batch.length) this.retryAll(retry, retryOutcome, now);
@@ -228,6 +227,37 @@ export class Sender {
       if (delivered || refused.size) this.reporter.freed();
     }
     this.pump();
+  }
+
+  /**
+   * Records answered 409 on their first sending: those whose stored copy is their own (same producer
+   * and sequence) are delivered, as replays; the others are refused as reused ids. Should the look-up
+   * fail, they are sent again after a backoff, when a 409 counts as a replay.
+   */
+  private claim(records: QueuedRecord[]): void {
+    const reusedId = 'its id is stored already for another event (a reused id); this event was not indexed';
+    if (!this.copies) return this.refuse(records, 409, reusedId);
+    this.copies.identify(records).then(({ stored }) => {
+      for (const rec of stored) this.queue.settle(rec);
+      if (stored.length) {
+        this.reporter.delivered(stored.length, stored.length);
+        this.reporter.freed();
+      }
+      const others = records.filter((rec) => !stored.includes(rec));
+      if (others.length) this.refuse(others, 409, reusedId);
+      this.pump();
+    }, (error: Error) => {
+      const outcome = { kind: 'retry' as const, status: 0, reason: `looking up whose copy answered 409 failed: ${error.message}` };
+      const now = monotonicNow();
+      let maxDelay = 0;
+      for (const rec of records) {
+        const delay = backoffDelay(rec.attempts + 1, this.options.retryBaseDelayMs, this.options.retryMaxDelayMs);
+        maxDelay = Math.max(maxDelay, delay);
+        this.queue.retry(rec, delay, now);
+      }
+      this.reporter.retrying(records.length, outcome, maxDelay);
+      this.pump();
+    });
   }
 
   /** The whole request failed (or every item asks for a retry): back off before the next request. */

@@ -2,7 +2,7 @@ import winston from 'winston';
 import type { Client } from '@opensearch-project/opensearch';
 import { expect } from '../helpers/chai.js';
 import { testClient } from '../helpers/opensearch.js';
-import { dropNamespace, freshNamespace } from '../helpers/namespace.js';
+import { dropNamespace, freshNamespace, useAuditNamespace } from '../helpers/namespace.js';
 import { OpenSearchAuditTransport, type TransportWarning } from '../../src/transport/audit-transport.js';
 import { setupAuditStorage } from '../../src/storage/setup.js';
 import { listEvents, type AuditFilter } from '../../src/query/list.js';
@@ -166,5 +166,26 @@ describe('transport and query (real OpenSearch)', () => {
       }
       expect(seen).to.deep.equal([...ACTIONS].reverse());
     });
+  });
+});
+
+describe('a 409 on a first sending, against the real node', () => {
+  const own = useAuditNamespace();
+
+  it('its own copy answering 409 on a first sending (as OpenSearch answers after retrying an operation whose primary was lost) is delivered as a replay, not dead-lettered', async () => {
+    const event = { id: '0190a0a0-0000-7000-8000-00000000c0de', action: 'view' as const, actor: { id: 'u-alice' }, resource: { type: 'secret' as const, id: 's-1' } };
+    const send = async () => {
+      const transport = new OpenSearchAuditTransport({ client: own.client, namespace: own.namespace, producerId: 'own-copy-producer', flushIntervalMs: 20 });
+      transport.on('warn', () => undefined);
+      const logger = winston.createLogger({ transports: [transport] });
+      logger.info('own copy', { audit: event });
+      await finished(logger);
+      return transport.stats();
+    };
+    expect(await send()).to.include({ delivered: 1, replayed: 0, deadLettered: 0 });
+    // The same record again (same producer, sequence 1, same id), sent for the first time by this transport: the node answers 409.
+    expect(await send()).to.include({ delivered: 1, replayed: 1, deadLettered: 0 });
+    await own.client.indices.refresh({ index: own.index });
+    expect((await own.client.count({ index: own.index, body: { query: { term: { 'event.id': event.id } } } })).body.count).to.equal(1);
   });
 });

@@ -47,7 +47,7 @@ function handle(name: string, port: number, launched: boolean, pid: number | und
     stop: async () => { await stopNode(name); } };
 }
 
-function envPort(): number | undefined {
+export function envPort(): number | undefined {
   const raw = process.env.OPENSEARCH_PORT;
   if (!raw) return undefined;
   const port = Number(raw);

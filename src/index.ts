@@ -21,6 +21,7 @@ export { createRedactor, defaultRedactor, ALWAYS_REDACTED_KEYS, REDACTED, type R
 // Storage: the index template and its setup.
 export { buildIndexTemplate, dataStreamName, INDEX_PATTERN } from './storage/template.js';
 export { setupAuditStorage, installedTemplateVersion, type SetupOptions, type SetupResult } from './storage/setup.js';
+export { REPLICA_DEFAULTS, type ReplicaChoice, type ReplicaSetting } from './storage/replicas.js';
 export { connectionFromEnvironment, createOpenSearchClient, describeConnection, CONNECTION_ENV, type ConnectionOptions, type AwsSigning } from './storage/connection.js';
 export { decodeOpenSearchError, OpenSearchConnectionError, type DecodedOpenSearchError, type ConnectionProblem } from './storage/opensearch-error.js';
 export { checkClusterVersion, clusterVerdict, UnsupportedClusterError, MIN_OPENSEARCH_VERSION, TESTED_OPENSEARCH_VERSION, type ClusterVerdict } from './storage/cluster-version.js';

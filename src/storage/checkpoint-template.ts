@@ -1,14 +1,15 @@
 // The index template of the checkpoint data streams (`logs-audit_trail.checkpoints-*`), built from the checkpoint field table, and its installation.
 import type { Client } from '@opensearch-project/opensearch';
 import { CHECKPOINT_DATASET, CHECKPOINT_FIELDS, CHECKPOINT_TEMPLATE_NAME, DATA_STREAM_TYPE, TEMPLATE_VERSION } from '../model/vocabulary.js';
-import { buildMappingProperties, templateHash } from './template.js';
+import { buildMappingProperties, templateHash, withReplicas } from './template.js';
+import { templateReplicas } from './replicas.js';
 import { decodeOpenSearchError } from './opensearch-error.js';
 
 /** The index pattern of every namespace's checkpoint stream. */
 export const CHECKPOINT_INDEX_PATTERN = `${DATA_STREAM_TYPE}-${CHECKPOINT_DATASET}-*`;
 
-/** The composable index template body (PUT _index_template/audit-trail-checkpoints). */
-export function buildCheckpointTemplate() {
+/** The composable index template body (PUT _index_template/audit-trail-checkpoints), with an explicit replica count when given. */
+export function buildCheckpointTemplate(replicas?: number) {
   const body = {
     index_patterns: [CHECKPOINT_INDEX_PATTERN],
     data_stream: {},
@@ -20,16 +21,17 @@ export function buildCheckpointTemplate() {
       mappings: { dynamic: false, date_detection: false, properties: buildMappingProperties(CHECKPOINT_FIELDS) },
     },
   };
-  return { ...body, _meta: { ...body._meta, content_hash: templateHash(body) } };
+  return withReplicas({ ...body, _meta: { ...body._meta, content_hash: templateHash(body) } }, replicas);
 }
 
-/** Installs the checkpoint template unless the same one is there; says which. */
-export async function installCheckpointTemplate(client: Client): Promise<'installed' | 'unchanged'> {
-  const wanted = buildCheckpointTemplate();
+/** Installs the checkpoint template unless the same one (same replica count included) is there; says which. */
+export async function installCheckpointTemplate(client: Client, replicas?: number): Promise<'installed' | 'unchanged'> {
+  const wanted = buildCheckpointTemplate(replicas);
   try {
     const res = await client.indices.getIndexTemplate({ name: CHECKPOINT_TEMPLATE_NAME });
-    const found = res.body.index_templates?.[0]?.index_template as { _meta?: { content_hash?: string } } | undefined;
-    if (found?._meta?.content_hash === wanted._meta.content_hash) return 'unchanged';
+    const found = res.body.index_templates?.[0]?.index_template as { _meta?: { content_hash?: string }; template?: { settings?: unknown } } | undefined;
+    const sameReplicas = replicas === undefined || templateReplicas(found?.template?.settings) === replicas;
+    if (found?._meta?.content_hash === wanted._meta.content_hash && sameReplicas) return 'unchanged';
   } catch (error) {
     if (decodeOpenSearchError(error).status !== 404) throw error;
   }

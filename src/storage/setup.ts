@@ -1,10 +1,11 @@
 // Installs or upgrades the index template (idempotent) and creates the audit data stream.
 import type { Client } from '@opensearch-project/opensearch';
-import { buildIndexTemplate, buildMappingProperties, dataStreamName, INDEX_TEMPLATE_NAME } from './template.js';
+import { buildIndexTemplate, buildMappingProperties, checkpointStreamName, dataStreamName, INDEX_TEMPLATE_NAME } from './template.js';
 import { TEMPLATE_VERSION } from '../model/vocabulary.js';
 import { decodeOpenSearchError, explainOpenSearchError } from './opensearch-error.js';
 import { checkClusterVersion, UnsupportedClusterError } from './cluster-version.js';
 import { installCheckpointTemplate } from './checkpoint-template.js';
+import { applyReplicas, checkReplicaSetting, chooseReplicas, templateReplicas, type ReplicaChoice, type ReplicaSetting } from './replicas.js';
 
 export interface SetupResult {
   /** What happened to the template. */
@@ -15,6 +16,8 @@ export interface SetupResult {
   dataStreamCreated: boolean;
   /** The template of the signed checkpoints' data stream. */
   checkpointTemplate: 'installed' | 'unchanged';
+  /** The replica count given to the templates and to the namespace's existing indices, and why. */
+  replicas: ReplicaChoice;
 }
 
 export interface SetupOptions {
@@ -22,18 +25,24 @@ export interface SetupOptions {
   namespace?: string;
   /** Create the data stream now rather than on first write. Default: true. */
   createDataStream?: boolean;
+  /**
+   * Replicas of every audit index: a whole number from 0 to 5, or `'auto'`: 1 when the cluster has two or more data nodes,
+   * else 0. Set in both templates (for indices to come) and on the namespace's existing indices. Default: `'auto'`.
+   */
+  replicas?: ReplicaSetting;
 }
 
 const statusOf = (error: unknown): number | undefined => decodeOpenSearchError(error).status;
 
-/** Version and content hash of the installed template, or undefined when there is none. */
-export async function installedTemplate(client: Client): Promise<{ version: number; hash?: string } | undefined> {
+/** Version, content hash and explicit replica count of the installed template, or undefined when there is none. */
+export async function installedTemplate(client: Client): Promise<{ version: number; hash?: string; replicas?: number } | undefined> {
   try {
     const res = await client.indices.getIndexTemplate({ name: INDEX_TEMPLATE_NAME });
-    const found = res.body.index_templates?.[0]?.index_template as { version?: number; _meta?: { content_hash?: string } } | undefined;
+    const found = res.body.index_templates?.[0]?.index_template as { version?: number; _meta?: { content_hash?: string }; template?: { settings?: unknown } } | undefined;
     const version = typeof found?.version === 'number' ? found.version : 0;
     const hash = found?._meta?.content_hash;
-    return hash === undefined ? { version } : { version, hash };
+    const replicas = templateReplicas(found?.template?.settings);
+    return { version, ...(hash !== undefined && { hash }), ...(replicas !== undefined && { replicas }) };
   } catch (error) {
     if (statusOf(error) === 404) return undefined;
     throw explainOpenSearchError(error);
@@ -62,12 +71,14 @@ export async function setupAuditStorage(client: Client, options: SetupOptions = 
 
 async function setup(client: Client, options: SetupOptions): Promise<SetupResult> {
   const stream = dataStreamName(options.namespace);
+  const replicas = await chooseReplicas(client, checkReplicaSetting(options.replicas));
   const installed = await installedTemplate(client);
   const previous = installed?.version;
-  const wanted = buildIndexTemplate();
+  const wanted = buildIndexTemplate(undefined, replicas.replicas);
   let template: SetupResult['template'];
   const stale = installed !== undefined && installed.version === TEMPLATE_VERSION && installed.hash !== wanted._meta.content_hash;
-  if (previous === undefined || previous < TEMPLATE_VERSION || stale) {
+  const otherReplicas = installed?.version === TEMPLATE_VERSION && installed.replicas !== replicas.replicas;
+  if (previous === undefined || previous < TEMPLATE_VERSION || stale || otherReplicas) {
     await client.indices.putIndexTemplate({ name: INDEX_TEMPLATE_NAME, body: wanted as never }).catch(async (error: unknown) => {
       // An old cluster refuses the template's field types with a raw mapping error: say which version it runs instead.
       if (statusOf(error) === 400) {
@@ -76,12 +87,12 @@ async function setup(client: Client, options: SetupOptions): Promise<SetupResult
       }
       throw error;
     });
-    template = previous === undefined ? 'installed' : 'upgraded';
+    template = previous === undefined ? 'installed' : stale || previous < TEMPLATE_VERSION ? 'upgraded' : 'unchanged';
   } else {
     template = previous === TEMPLATE_VERSION ? 'unchanged' : 'newer-installed';
   }
 
-  const checkpointTemplate = await installCheckpointTemplate(client);
+  const checkpointTemplate = await installCheckpointTemplate(client, replicas.replicas);
   let dataStreamCreated = false;
   if (options.createDataStream ?? true) {
     try {
@@ -98,7 +109,9 @@ async function setup(client: Client, options: SetupOptions): Promise<SetupResult
       if (statusOf(error) !== 404) throw error;
     });
   }
-  const result: SetupResult = { template, dataStream: stream, dataStreamCreated, checkpointTemplate };
+  // Indices that exist already take the count now; the templates give it to those to come (every namespace's next rollover).
+  for (const index of [stream, checkpointStreamName(options.namespace)]) await applyReplicas(client, index, replicas.replicas);
+  const result: SetupResult = { template, dataStream: stream, dataStreamCreated, checkpointTemplate, replicas };
   if (previous !== undefined) result.previousVersion = previous;
   return result;
 }

@@ -1,5 +1,6 @@
 // Builds the composable index template for the audit data stream from the vocabulary's field list.
 import { createHash } from 'node:crypto';
+import { replicaSettings } from './replicas.js';
 import { CHECKPOINT_DATASET, DATASET, DATA_STREAM_TYPE, DEFAULT_NAMESPACE, FIELDS, INDEX_TEMPLATE_NAME, TEMPLATE_VERSION, type FieldSpec } from '../model/vocabulary.js';
 
 export type Mapping = Record<string, unknown>;
@@ -50,10 +51,20 @@ export function buildMappingProperties(fields: readonly FieldSpec[] = FIELDS): O
   return root.properties;
 }
 
-/** The composable index template body (PUT _index_template/audit-trail). */
-export function buildIndexTemplate(fields: readonly FieldSpec[] = FIELDS) {
+/**
+ * The composable index template body (PUT _index_template/audit-trail). With `replicas`, that explicit count replaces the
+ * auto-expansion (what `setup` installs); the content hash is the same either way, as it names the package's content.
+ */
+export function buildIndexTemplate(fields: readonly FieldSpec[] = FIELDS, replicas?: number) {
   const body = templateBody(fields);
-  return { ...body, _meta: { ...body._meta, content_hash: templateHash(body) } };
+  return withReplicas({ ...body, _meta: { ...body._meta, content_hash: templateHash(body) } }, replicas);
+}
+
+/** A template body with an explicit replica count instead of `index.auto_expand_replicas` (unchanged without one). */
+export function withReplicas<T extends { template: { settings: Record<string, unknown> } }>(body: T, replicas: number | undefined): T {
+  if (replicas === undefined) return body;
+  const { 'index.auto_expand_replicas': _auto, ...settings } = body.template.settings;
+  return { ...body, template: { ...body.template, settings: { ...settings, ...replicaSettings(replicas) } } };
 }
 
 /** Hash of the template's content, so set-up notices a change even if the version was not bumped. */
@@ -79,7 +90,7 @@ function templateBody(fields: readonly FieldSpec[]) {
     template: {
       settings: {
         'index.number_of_shards': 1,
-        // One replica where there is a second node to hold it; none on a single-node cluster.
+        // Installed by hand: one replica where there is a second node to hold it. `setup` puts an explicit count instead (replicas.ts).
         'index.auto_expand_replicas': '0-1',
         'index.refresh_interval': '1s',
         'index.mapping.total_fields.limit': 200,

@@ -30,6 +30,19 @@ describe('audit-trail setup', function () {
       const second = await runCli(['setup', '--namespace', namespace]);
       expect(second.code, second.stderr).to.equal(0);
       expect(second.stderr).to.include('template unchanged').and.include(`data stream ${dataStreamName(namespace)} already there`);
+      expect(second.stderr, 'the replica choice, counted').to.include('[setup] replicas 0 (1 data node)');
+    });
+
+    it('--replicas: says it was given and that one node cannot hold it; auto counts again', async () => {
+      const given = await runCli(['setup', '--namespace', namespace, '--replicas', '1']);
+      expect(given.code, given.stderr).to.equal(0);
+      expect(given.stderr).to.include('[setup] replicas 1 (as --replicas says; 1 data node); warning: 1 replica(s) need 2 data nodes and the cluster has 1');
+      const auto = await runCli(['setup', '--namespace', namespace, '--replicas', 'auto']);
+      expect(auto.code, auto.stderr).to.equal(0);
+      expect(auto.stderr).to.include('[setup] replicas 0 (1 data node)');
+      const bad = await runCli(['setup', '--namespace', namespace, '--replicas', 'two']);
+      expect(bad.code).to.equal(2);
+      expect(bad.stderr).to.include('--replicas two: give auto or a whole number from 0 to 5');
     });
 
     it('reads the cluster from a settings file when the environment has none, the environment winning', async () => {

@@ -1,37 +1,34 @@
+// Retention without ISM on the real node (the product’s own job): backdated events written through the transport, rollovers, deletion, legal hold and verify.
 import type { Client } from '@opensearch-project/opensearch';
 import { expect } from '../helpers/chai.js';
-import { ChainProducer, keyPair } from '../helpers/chains.js';
+import { keyPair } from '../helpers/chains.js';
 import { useAuditNamespace } from '../helpers/namespace.js';
-import { writeCheckpoints, writeEvents } from '../helpers/verify-seed.js';
+import { seedThroughTransport } from '../helpers/transport-seed.js';
+import { newKeyPairPem, verifyKeyFrom } from '../../src/integrity/keys.js';
 import { verifyNamespace } from '../../src/query/verify-namespace.js';
 import { backingIndices } from '../../src/storage/retention-indices.js';
 import { runRetention } from '../../src/storage/retention-job.js';
 import { readRetentionSettings, RETENTION_SETTINGS_INDEX, writeRetentionSettings } from '../../src/storage/retention-settings.js';
 import { hasIsm } from '../../src/storage/ism.js';
-import { checkpointStreamName, dataStreamName } from '../../src/storage/template.js';
+import { checkpointStreamName } from '../../src/storage/template.js';
 import { chainOf } from '../../src/integrity/chain.js';
 import { retentionProducer } from '../../src/integrity/retention-statement.js';
 
 const DAY = 86_400_000;
-const producerKey = keyPair();
+const producerKey = newKeyPairPem();
+const producerVerify = verifyKeyFrom(producerKey.publicPem);
 const jobKey = keyPair();
 
 /**
- * One producer, one event a day from 150 days ago, over three backing indices: sequences 1–40 (150–111 days old, then a
- * rollover), 41–100 (110–51 days old, then a rollover), 101–110 in the write index (50–41 days old); a checkpoint every 10.
+ * One producer writing through the transport, one event a day from 150 days ago, over three backing indices: sequences
+ * 1–40 (150–111 days old, then a rollover), 41–100 (110–51 days old, then a rollover), 101–110 in the write index (50–41
+ * days old); a signed checkpoint every 10.
  */
-async function seedThreeIndices(client: Client, namespace: string): Promise<ChainProducer> {
-  const producer = new ChainProducer('app-1', producerKey.signing, Date.now() - 150 * DAY, DAY);
-  const stream = dataStreamName(namespace);
-  for (const [count, roll] of [[40, true], [60, true], [10, false]] as const) {
-    const events = producer.events.length;
-    const checkpoints = producer.checkpoints.length;
-    producer.run(count, 10);
-    await writeEvents(client, namespace, producer.events.slice(events));
-    await writeCheckpoints(client, namespace, producer.checkpoints.slice(checkpoints));
-    if (roll) await client.indices.rollover({ alias: stream });
-  }
-  return producer;
+async function seedThreeIndices(client: Client, namespace: string): Promise<void> {
+  await seedThroughTransport(client, namespace, {
+    producerId: 'app-1', signingKeyPem: producerKey.privatePem, startMs: Date.now() - 150 * DAY, stepMs: DAY, checkpointEvery: 10,
+    parts: [{ count: 40, rollover: true }, { count: 60, rollover: true }, { count: 10, rollover: false }],
+  });
 }
 
 const count = async (client: Client, index: string): Promise<number> => {
@@ -81,7 +78,7 @@ describe('retention on a cluster without ISM: the product’s own job (real Open
     });
 
     it('verify stays clean: the producer starts after sequence 40, reported as removed by retention', async () => {
-      const report = await verifyNamespace(ns.client, { namespace: ns.namespace, keys: [producerKey.verify, jobKey.verify] });
+      const report = await verifyNamespace(ns.client, { namespace: ns.namespace, keys: [producerVerify, jobKey.verify] });
       expect(report.status, JSON.stringify(report.producers.map((p) => p.problems))).to.equal('intact');
       const app = report.producers.find((p) => p.producer === 'app-1')!;
       expect(app).to.deep.include({ eventsChecked: 70, sequences: { first: 41, last: 110 } });
@@ -90,7 +87,7 @@ describe('retention on a cluster without ISM: the product’s own job (real Open
     });
 
     it('a retention statement signed by a key the verifier does not trust excuses nothing', async () => {
-      const report = await verifyNamespace(ns.client, { namespace: ns.namespace, keys: [producerKey.verify] });
+      const report = await verifyNamespace(ns.client, { namespace: ns.namespace, keys: [producerVerify] });
       expect(report.status).to.equal('problems');
       const app = report.producers.find((p) => p.producer === 'app-1')!;
       expect(app.removedByRetention).to.equal(undefined);
@@ -122,8 +119,10 @@ describe('retention on a cluster without ISM: the product’s own job (real Open
   });
 
   it('never deletes the write index, even when all its events are older than the period', async () => {
-    const producer = new ChainProducer('app-2', producerKey.signing, Date.now() - 400 * DAY, DAY).run(20, 10);
-    await writeEvents(oldWrite.client, oldWrite.namespace, producer.events);
+    await seedThroughTransport(oldWrite.client, oldWrite.namespace, {
+      producerId: 'app-2', signingKeyPem: producerKey.privatePem, startMs: Date.now() - 400 * DAY, stepMs: DAY, checkpointEvery: 10,
+      parts: [{ count: 20, rollover: false }],
+    });
     await writeRetentionSettings(oldWrite.client, { ...(await readRetentionSettings(oldWrite.client, oldWrite.namespace)), keep: '30d' });
     const run = await runRetention(oldWrite.client, { namespace: oldWrite.namespace, signingKey: jobKey.signing });
     expect(run.deleted).to.deep.equal([]);

@@ -1,20 +1,17 @@
 // The project's own OpenSearch launcher: fetches, unpacks and runs (or reuses) local single-node clusters.
-import { spawn } from 'node:child_process';
-import { closeSync, constants, existsSync, openSync, statSync } from 'node:fs';
-import { createHash } from 'node:crypto';
-import { chown, mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { mkdir, rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import { LauncherError, errText, getJson, isNodeProcess, withLock } from './node-process.js';
 import {
-  LauncherError, checkReachable, chownR, ensureDistribution, errText, fileTail, findJava, getJson, isNodeProcess, javaCommand,
-  signalGroup, sleep, systemUser, waitForExit, withLock,
-} from './node-process.js';
+  clusterNameAt, defaultLog, instance, readState, replaceFile, runningPid, spawnInstance, stopInstance, waitReady, type LogFn,
+} from './instance.js';
 import { freePort, portInUse } from './ports.js';
 
 import { connectionFromEnvironment, createOpenSearchClient, describeConnection, type ConnectionOptions } from '../../storage/connection.js';
 import { decodeOpenSearchError } from '../../storage/opensearch-error.js';
 
 export { LauncherError, OPENSEARCH_VERSION } from './node-process.js';
+export { cacheDir, type LogFn } from './instance.js';
 
 /** Options of a launcher-managed node. */
 export interface NodeOptions {
@@ -31,9 +28,6 @@ export interface NodeOptions {
   startTimeoutMs?: number;
 }
 
-/** Progress callback; default writes `[opensearch] <msg>` to stderr. */
-export type LogFn = (msg: string) => void;
-
 export interface OpenSearchHandle {
   /** Base URL without trailing slash, e.g. `http://127.0.0.1:9200`. */
   url: string;
@@ -48,97 +42,12 @@ export interface OpenSearchHandle {
   stop(): Promise<void>;
 }
 
-interface NodeState { pid: number; port: number; url: string; startedAt: string }
-
-const defaultLog: LogFn = (msg) => console.error(`[opensearch] ${msg}`);
-
-function projectRoot(): string {
-  let dir = dirname(fileURLToPath(import.meta.url));
-  while (!existsSync(join(dir, 'package.json')) && dir !== dirname(dir)) dir = dirname(dir);
-  return dir;
-}
-
-/** Where root keeps the nodes of every checkout: a folder the node's unprivileged user can reach, wherever the checkout is. */
-const ROOT_CACHE_BASE = '/var/lib/audit-trail-opensearch';
-
-/**
- * Cache folder: env `AUDIT_TRAIL_CACHE_DIR`; else, as root, a folder of this checkout's own under
- * `/var/lib/audit-trail-opensearch` (a checkout in a closed folder such as /root would be out of the node user's reach);
- * else `<project root>/.cache/opensearch`.
- */
-export function cacheDir(): string {
-  if (process.env.AUDIT_TRAIL_CACHE_DIR) return resolve(process.env.AUDIT_TRAIL_CACHE_DIR);
-  const root = projectRoot();
-  if (process.getuid?.() === 0) return join(ROOT_CACHE_BASE, createHash('sha256').update(root).digest('hex').slice(0, 12));
-  return join(root, '.cache', 'opensearch');
-}
-
-/**
- * An instance's paths. `dir`, its config, state file and console log belong to whoever runs the launcher; `run/` (data,
- * logs, tmp) belongs to the node's user: when the launcher is root, nothing root writes or runs is in the user's hands.
- */
-function instance(name: string) {
-  if (!/^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/.test(name)) throw new LauncherError(`invalid node name '${name}': use letters, digits, '-' and '_'`);
-  const dir = join(cacheDir(), 'instances', name);
-  const run = join(dir, 'run');
-  const data = join(run, 'data');
-  // The data path appears on the node's command line, so it identifies our process in /proc/<pid>/cmdline.
-  return { dir, run, data, logs: join(run, 'logs'), config: join(dir, 'config'), tmp: join(run, 'tmp'),
-    state: join(dir, 'node.json'), consoleLog: join(dir, 'console.log'), marker: `-Epath.data=${data}` };
-}
-
-/** Writes a file by rename, so a link planted at its path is replaced, never followed. */
-async function replaceFile(path: string, content: string): Promise<void> {
-  const tmp = `${path}.${process.pid}.tmp`;
-  await writeFile(tmp, content, { flag: 'wx', mode: 0o644 });
-  await rename(tmp, path);
-}
-
-async function readState(file: string): Promise<NodeState | undefined> {
-  try {
-    return JSON.parse(await readFile(file, 'utf8')) as NodeState;
-  } catch {
-    return undefined;
-  }
-}
-
-/** Cluster name of whatever OpenSearch answers at `url`; `null` for a non-OpenSearch answer, undefined for no answer. */
-async function clusterNameAt(url: string): Promise<string | null | undefined> {
-  try {
-    const body = await getJson(`${url}/`);
-    return typeof body.cluster_name === 'string' ? body.cluster_name : null;
-  } catch {
-    return undefined;
-  }
-}
-
-/** Polls cluster health until yellow/green; fails early when `alive()` turns false, or at the deadline. */
-async function waitReady(url: string, alive: () => string | undefined, timeoutMs: number, logFile: string, hint: string): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  let last = 'no answer yet';
-  for (;;) {
-    const dead = alive();
-    if (dead) throw new LauncherError(`OpenSearch ${dead}. Last lines of ${logFile}:\n${await fileTail(logFile)}`);
-    try {
-      const h = await getJson(`${url}/_cluster/health?wait_for_status=yellow&timeout=1s`, 3000);
-      if (h.status === 'yellow' || h.status === 'green') return;
-      last = `cluster health ${String(h.status)}`;
-    } catch (e) {
-      last = errText(e);
-    }
-    if (Date.now() > deadline) {
-      throw new LauncherError(`OpenSearch at ${url} was not ready after ${timeoutMs / 1000} s (${last}); ${hint}. Last lines of ${logFile}:\n${await fileTail(logFile)}`);
-    }
-    await sleep(250);
-  }
-}
-
 function handle(name: string, port: number, launched: boolean, pid: number | undefined): OpenSearchHandle {
   return { url: `http://127.0.0.1:${port}`, name, port, launched, external: false, pid,
     stop: async () => { await stopNode(name); } };
 }
 
-function envPort(): number | undefined {
+export function envPort(): number | undefined {
   const raw = process.env.OPENSEARCH_PORT;
   if (!raw) return undefined;
   const port = Number(raw);
@@ -217,49 +126,15 @@ export async function startNode(opts: NodeOptions & { log?: LogFn } = {}): Promi
       throw new LauncherError(`transport port ${transportPort} (HTTP port + 100) is in use by another program: set OPENSEARCH_PORT to another port`);
     }
 
-    const javaHome = findJava();
-    const user = await systemUser();
-    const home = await ensureDistribution(cacheDir(), javaHome, log);
-    await mkdir(inst.run, { recursive: true });
-    if (user) {
-      // Folders written by the launcher stay its own; only run/ is handed to the node's user.
-      await chown(inst.dir, 0, 0);
-      if (existsSync(inst.config) && statSync(inst.config).uid !== 0) await rm(inst.config, { recursive: true }); // an older layout gave it away
-      await Promise.all([inst.data, inst.logs, inst.tmp].map((d) => mkdir(d, { recursive: true })));
-      await chownR(inst.run, user);
-      checkReachable(inst.data, user);
-    } else {
-      await Promise.all([inst.data, inst.logs, inst.tmp].map((d) => mkdir(d, { recursive: true })));
-    }
-    const java = await javaCommand(home, javaHome, inst, heap, user);
-    // Opened here, in a folder the node's user cannot write, without following a link; the node inherits the descriptor.
-    await rm(inst.consoleLog, { force: true });
-    const out = openSync(inst.consoleLog, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | constants.O_NOFOLLOW, 0o644);
-
     log(`starting node '${name}' on ${url}…`);
     const t0 = Date.now();
     const settings = {
       'cluster.name': `audit-trail-${name}`, 'node.name': name, 'discovery.type': 'single-node', 'network.host': '127.0.0.1',
-      'http.port': port, 'transport.port': transportPort, 'path.data': inst.data, 'path.logs': inst.logs,
-      'cluster.routing.allocation.disk.threshold_enabled': false,
+      'http.port': port, 'transport.port': transportPort, 'cluster.routing.allocation.disk.threshold_enabled': false,
     };
-    const child = spawn(join(javaHome, 'bin', 'java'), [...java, ...Object.entries(settings).map(([k, v]) => `-E${k}=${v}`)], {
-      detached: true, stdio: ['ignore', out, out], cwd: home, uid: user?.uid, gid: user?.gid,
-      env: { ...process.env, OPENSEARCH_HOME: home, OPENSEARCH_PATH_CONF: inst.config, ...(user ? { HOME: inst.run } : {}) },
-    });
-    closeSync(out);
-    let exited: string | undefined;
-    child.once('exit', (code, signal) => { exited = `exited early (${signal ?? `code ${code}`})`; });
-    child.once('error', (e) => { exited = `could not be started: ${e.message}`; });
-    child.unref();
-    const pid = child.pid;
-    if (pid === undefined) {
-      await sleep(50); // let the 'error' event arrive
-      throw new LauncherError(`OpenSearch ${exited ?? 'could not be started'} (${join(javaHome, 'bin', 'java')})`);
-    }
-    await replaceFile(inst.state, JSON.stringify({ pid, port, url, startedAt: new Date().toISOString() } satisfies NodeState, null, 2));
+    const { pid, exited } = await spawnInstance(inst, settings, heap, port, log);
     try {
-      await waitReady(url, () => exited, timeoutMs, inst.consoleLog, 'it was stopped; raise startTimeoutMs if the machine is just slow');
+      await waitReady(url, exited, timeoutMs, inst.consoleLog, 'it was stopped; raise startTimeoutMs if the machine is just slow');
     } catch (e) {
       await stopNode(name);
       throw e;
@@ -271,27 +146,14 @@ export async function startNode(opts: NodeOptions & { log?: LogFn } = {}): Promi
 
 /** Stops the named node (SIGTERM to its process group, SIGKILL after 30 s). Returns whether a running node was stopped. */
 export async function stopNode(name = 'default'): Promise<boolean> {
-  const inst = instance(name);
-  const state = await readState(inst.state);
-  if (!state) return false;
-  let stopped = false;
-  if (isNodeProcess(state.pid, inst.marker)) {
-    signalGroup(state.pid, 'SIGTERM');
-    if (!(await waitForExit(state.pid, inst.marker, 30_000))) {
-      signalGroup(state.pid, 'SIGKILL');
-      await waitForExit(state.pid, inst.marker, 5_000);
-    }
-    stopped = true;
-  }
-  await rm(inst.state, { force: true });
-  return stopped;
+  return stopInstance(instance(name));
 }
 
 /** Whether the named node's process is alive and answers HTTP. */
 export async function nodeStatus(name = 'default'): Promise<{ running: boolean; url?: string; pid?: number }> {
   const inst = instance(name);
   const state = await readState(inst.state);
-  if (!state || !isNodeProcess(state.pid, inst.marker)) return { running: false };
+  if (!state || (await runningPid(inst)) === undefined) return { running: false };
   const running = (await clusterNameAt(state.url)) === `audit-trail-${name}`;
   return { running, url: state.url, pid: state.pid };
 }

@@ -29,11 +29,13 @@ export interface RunResult {
   peakRssMb: number;
   rssGrowthMb: number;
   drainSeconds?: number;
+  /** Outage only: RSS at the outage's start, its highest while the node was down, and its slope in the outage's second half. */
+  outageRss?: { startMb: number; peakMb: number; slopeMbPerMin: number };
 }
 
-/** The same ECS-like events for everyone, ids included (so duplicates are countable). */
-export function makeEvents(n: number): AuditEventInput[] {
-  return Array.from({ length: n }, (_, i) => ({
+/** The `i`-th of the same ECS-like events for everyone, its id made now (so duplicates are countable). */
+export function makeEvent(i: number): AuditEventInput {
+  return {
     id: uuidv7(),
     time: new Date(Date.UTC(2026, 10, 1) + i * 1000),
     action: ACTIONS[i % ACTIONS.length]!,
@@ -42,7 +44,12 @@ export function makeEvents(n: number): AuditEventInput[] {
     outcome: i % 17 === 0 ? 'failure' : 'success',
     source: { ip: `203.0.113.${i % 250}`, userAgent: 'Mozilla/5.0 (X11; Linux x86_64) bench', requestId: `req-${i}` },
     details: { seq: i, note: 'benchmark event' },
-  }));
+  };
+}
+
+/** The first `n` events, made before a run (so making them costs no contender anything). */
+export function makeEvents(n: number): AuditEventInput[] {
+  return Array.from({ length: n }, (_, i) => makeEvent(i));
 }
 
 class NoopTransport extends TransportStream {
@@ -75,9 +82,21 @@ async function waitForCount(client: Client, index: string, n: number, deadlineMs
   }
 }
 
+/** RSS while the node was down: at the start, the highest, and the least-squares slope over the second half (MB per minute). */
+function outageRss(samples: Array<[number, number]>): { startMb: number; peakMb: number; slopeMbPerMin: number } {
+  const late = samples.slice(Math.floor(samples.length / 2));
+  const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
+  const mt = mean(late.map(([t]) => t));
+  const mr = mean(late.map(([, r]) => r));
+  const cov = late.reduce((a, [t, r]) => a + (t - mt) * (r - mr), 0);
+  const vt = late.reduce((a, [t]) => a + (t - mt) ** 2, 0);
+  return { startMb: samples[0]![1], peakMb: Math.max(...samples.map(([, r]) => r)), slopeMbPerMin: vt > 0 ? (cov / vt) * 60_000 : 0 };
+}
+
 /** Runs one contender in this process and returns its figures. */
 export async function runContender(contender: Contender, scenario: 'throughput' | 'outage', opts: { url: string; port: number; events: number; outageSeconds: number; rate: number }): Promise<RunResult> {
-  const admin = new Client({ node: opts.url });
+  // A long request timeout: on a loaded machine a 5 MB bulk can take more than the default 30 s, and the client's retry of a timed-out bulk turns into conflicts.
+  const admin = new Client({ node: opts.url, requestTimeout: 300_000 });
   const tag = Math.random().toString(16).slice(2, 10);
   const namespace = `bench_${tag}`;
   const isOurs = contender === 'ours' || contender === 'bulk-helper';
@@ -86,11 +105,12 @@ export async function runContender(contender: Contender, scenario: 'throughput' 
   const idField = isOurs ? 'event.id' : 'fields.audit.id';
   const spoolDir = mkdtempSync(join(tmpdir(), 'bench-spool-'));
   const total = scenario === 'throughput' ? opts.events : 0;
-  const inputs = makeEvents(scenario === 'throughput' ? total : opts.rate * (opts.outageSeconds + 60));
+  // The outage offers events made as it goes, as an application does: holding its minutes of events up front would be the bench's memory, not the contender's.
+  const inputs = makeEvents(total);
   const docs = contender === 'bulk-helper' ? inputs.map((e, i) => toEcsDocument(validateEvent(e), { producer: 'bench', sequence: i + 1 })) : [];
 
   let logger: winston.Logger | undefined;
-  if (contender === 'ours') logger = winston.createLogger({ transports: [new OpenSearchAuditTransport({ node: opts.url, namespace, spoolDir })] });
+  if (contender === 'ours') logger = winston.createLogger({ transports: [new OpenSearchAuditTransport({ node: opts.url, namespace, spoolDir, ...(process.env.BENCH_OURS_OPTIONS ? JSON.parse(process.env.BENCH_OURS_OPTIONS) as object : {}) })] });
   if (contender === 'noop') logger = winston.createLogger({ transports: [new NoopTransport()] });
   if (contender === 'winston-opensearch') {
     type Ctor = new (o: Record<string, unknown>) => TransportStream;
@@ -101,7 +121,13 @@ export async function runContender(contender: Contender, scenario: 'throughput' 
   await sleep(500);
   const rss0 = rss();
   let peak = rss0;
-  const sampler = setInterval(() => (peak = Math.max(peak, rss())), 100);
+  const downSamples: Array<[number, number]> = [];
+  let phase: 'before' | 'down' | 'back' = 'before';
+  const sampler = setInterval(() => {
+    const now = rss();
+    peak = Math.max(peak, now);
+    if (phase === 'down') downSamples.push([Date.now(), now]);
+  }, 100);
   const cpu0 = process.cpuUsage();
   const t0 = performance.now();
   let sent = 0;
@@ -109,7 +135,7 @@ export async function runContender(contender: Contender, scenario: 'throughput' 
 
   const offer = (i: number) => {
     if (contender === 'bulk-helper') return;
-    logger!.info('audit', { audit: inputs[i] });
+    logger!.info('audit', { audit: inputs[i] ?? makeEvent(i) });
   };
   if (scenario === 'throughput') {
     if (contender === 'bulk-helper') {
@@ -126,7 +152,6 @@ export async function runContender(contender: Contender, scenario: 'throughput' 
   } else {
     // Offer `rate` events/s: 5 s before the outage, during it, until the node is back, then 5 s more.
     let stopAt = Infinity;
-    let phase: 'before' | 'down' | 'back' = 'before';
     const started = Date.now();
     let backAt = 0;
     const restart = (async () => {
@@ -136,16 +161,17 @@ export async function runContender(contender: Contender, scenario: 'throughput' 
       await sleep(opts.outageSeconds * 1000);
       await startNode({ name: 'bench', port: opts.port, heap: '1g', log: () => undefined });
       phase = 'back';
+      // Said now, so the figure survives a contender that dies while draining what it held.
+      if (downSamples.length) process.stderr.write(`[bench] ${contender} RSS while the node was down: ${JSON.stringify(outageRss(downSamples))}\n`);
       backAt = Date.now();
       stopAt = backAt + 5000;
     })();
-    while (Date.now() < stopAt && sent < inputs.length) {
+    while (Date.now() < stopAt) {
       const due = Math.floor(((Date.now() - started) / 1000) * opts.rate);
-      while (sent < due && sent < inputs.length) offer(sent++);
+      while (sent < due) offer(sent++);
       await sleep(10);
     }
     await restart;
-    void phase;
     await waitForCount(admin, index, sent, 600_000);
     drainSeconds = (Date.now() - backAt) / 1000;
   }
@@ -171,5 +197,6 @@ export async function runContender(contender: Contender, scenario: 'throughput' 
     cpuMicrosPerEvent: (cpu.user + cpu.system) / Math.max(1, sent),
     peakRssMb: peak, rssGrowthMb: peak - rss0,
     ...(drainSeconds === undefined ? {} : { drainSeconds }),
+    ...(downSamples.length ? { outageRss: outageRss(downSamples) } : {}),
   };
 }

@@ -1,5 +1,5 @@
 // Benchmark: producer CPU per event of each contender, side by side, against a loopback `_bulk` stand-in in its own process.
-// Usage: npx tsx bench/producer-cpu.ts [--events 50000] [--rounds 3] [--only a,b]
+// Usage: npx tsx bench/producer-cpu.ts [--events 50000] [--rounds 3] [--only a,b] [--steps]; BENCH_CPU_PROFILE=file.cpuprofile with --child C --url U profiles one contender's measured window
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -9,11 +9,18 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { setImmediate as tick, setTimeout as sleep } from 'node:timers/promises';
+import { Session } from 'node:inspector/promises';
+import { writeFileSync } from 'node:fs';
 import winston from 'winston';
 import TransportStream from 'winston-transport';
 import { makeEvents } from './contenders.js';
 import { OpenSearchAuditTransport } from '../src/transport/audit-transport.js';
 import { createAuditLogger } from '../src/recorder/audit-logger.js';
+import { validateEvent } from '../src/model/event.js';
+import { describeEvent, toEcsDocument } from '../src/model/ecs-document.js';
+import { canonicalJson, chainLink, GENESIS_LINK } from '../src/integrity/chain.js';
+import { bulkChunkEncoder } from '../src/transport/bulk-line.js';
+import { encodeHeaderInto } from '../src/transport/record-codec.js';
 
 const CONTENDERS = {
   noop: 'winston + no-op transport (floor)',
@@ -31,6 +38,7 @@ const { values: args } = parseArgs({
     only: { type: 'string' },
     child: { type: 'string' },
     'stand-in': { type: 'boolean', default: false },
+    steps: { type: 'boolean', default: false },
     url: { type: 'string' },
   },
 });
@@ -103,6 +111,7 @@ async function runChild(contender: Contender, url: string): Promise<number> {
   }
   await sleep(300);
   const delivered = async () => Number(await (await fetch(`${url}/__count?tag=${encodeURIComponent(tag)}`)).text());
+  const profile = process.env.BENCH_CPU_PROFILE ? await startProfile() : undefined;
   const cpu0 = process.cpuUsage();
   for (let i = 0; i < events; i++) {
     offer(i);
@@ -110,9 +119,52 @@ async function runChild(contender: Contender, url: string): Promise<number> {
   }
   if (contender !== 'noop') while ((await delivered()) < events) await sleep(20);
   const cpu = process.cpuUsage(cpu0);
+  if (profile) writeFileSync(process.env.BENCH_CPU_PROFILE!, JSON.stringify(await profile()));
   await end();
   rmSync(spoolDir, { recursive: true, force: true });
   return (cpu.user + cpu.system) / events;
+}
+
+/** Starts V8's sampling profiler (the measured window only, not start-up or event generation); the result stops it. */
+async function startProfile(): Promise<() => Promise<unknown>> {
+  const session = new Session();
+  session.connect();
+  await session.post('Profiler.enable');
+  await session.post('Profiler.start');
+  return async () => (await session.post('Profiler.stop')).profile;
+}
+
+/**
+ * The work every event of the typed API needs, each step alone over the same events in this process
+ * (CPU µs per event, the median of 5 passes): what the hot path cannot do without, to set beside the budget.
+ */
+function stepCosts(n: number): Array<[string, number]> {
+  const inputs = makeEvents(n);
+  const validated = inputs.map((e) => validateEvent(e));
+  const documents = validated.map((e, i) => toEcsDocument(e, { producer: 'bench', sequence: i + 1, hostname: 'h', service: { name: 'bench' }, message: describeEvent(e) }));
+  const canonical = documents.map((d) => canonicalJson(d));
+  const links = canonical.map((c) => chainLink(GENESIS_LINK, c));
+  const encode = bulkChunkEncoder('logs-audit_trail.events-bench');
+  const chunks = canonical.map((c, i) => encode.fromJson(documents[i]!.event.id, `${c.slice(0, -1)},"audit_trail.chain":{"link":"${links[i]}","prev":"${GENESIS_LINK}"}}`));
+  const header = Buffer.allocUnsafe(4096);
+  const steps: Array<[string, (i: number) => unknown]> = [
+    ['validate the input (well-formed check)', (i) => validateEvent(inputs[i])],
+    ['build the ECS document and its message', (i) => toEcsDocument(validated[i]!, { producer: 'bench', sequence: i + 1, hostname: 'h', service: { name: 'bench' }, message: describeEvent(validated[i]!) })],
+    ['canonical JSON (RFC 8785) of the document', (i) => canonicalJson(documents[i])],
+    ['chain link (SHA-256 over the previous link and that text)', (i) => chainLink(GENESIS_LINK, canonical[i]!)],
+    ['bulk chunk (action line + UTF-8 Buffer)', (i) => encode.fromJson(documents[i]!.event.id, canonical[i]!)],
+    ['spool record header (+ CRC32 of the chunk)', (i) => encodeHeaderInto(header, 0, chunks[i]!.body, { acceptedAt: i, sequence: i + 1, eventId: chunks[i]!.eventId, link: links[i] })],
+  ];
+  return steps.map(([name, step]) => {
+    const passes: number[] = [];
+    for (let pass = 0; pass < 5; pass++) {
+      const cpu0 = process.cpuUsage();
+      for (let i = 0; i < n; i++) step(i);
+      const cpu = process.cpuUsage(cpu0);
+      passes.push((cpu.user + cpu.system) / n);
+    }
+    return [name, passes.sort((a, b) => a - b)[2]!];
+  });
 }
 
 function spawnSelf(extra: string[], onLine: (line: string) => void): ChildProcess {
@@ -173,5 +225,14 @@ if (args['stand-in']) {
   for (const c of chosen) {
     const xs = figures.get(c)!;
     console.log(`| ${CONTENDERS[c]} | ${xs.map(f).join(', ')} | ${f(median(xs))} | ${(median(xs) / peer).toFixed(2)} | ${f(median(xs) - floor)} |`);
+  }
+  if (args.steps) {
+    const costs = stepCosts(events);
+    const sum = costs.reduce((a, [, c]) => a + c, 0);
+    console.log(`\nThe typed API's steps alone (this process, after the rounds; median of 5 passes over the same events) against the budget of 0.25 × the peer's median (${f(peer / 4)} µs)\n`);
+    console.log('| step | µs/event | share of the budget |');
+    console.log('|---|---|---|');
+    for (const [name, c] of costs) console.log(`| ${name} | ${f(c)} | ${(c / (peer / 4)).toFixed(2)} |`);
+    console.log(`| **sum, before queueing, spool writes, fdatasync, HTTP and GC** | ${f(sum)} | ${(sum / (peer / 4)).toFixed(2)} |`);
   }
 }

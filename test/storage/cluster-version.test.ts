@@ -45,10 +45,11 @@ describe('cluster version check', () => {
   });
 
   describe('setup on a cluster that refuses the template', () => {
-    /** A stand-in client: no template yet, the put refused with a mapping error, GET / answering `version`. */
+    /** A stand-in client: one data node, no template yet, the put refused with a mapping error, GET / answering `version`. */
     const refusingClient = (version: string) =>
       ({
         info: async () => ({ body: openSearch(version) }),
+        cluster: { health: async () => ({ body: { number_of_data_nodes: 1 } }) },
         indices: {
           getIndexTemplate: async () => Promise.reject(Object.assign(new Error('not found'), { meta: { statusCode: 404 } })),
           putIndexTemplate: async () => Promise.reject(Object.assign(new Error('mapper_parsing_exception: No handler for type [wildcard]'), { meta: { statusCode: 400 } })),

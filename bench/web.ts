@@ -53,19 +53,24 @@ const ms = (x: number): string => (Number.isNaN(x) ? 'n/a' : x.toFixed(1));
 
 async function seed(client: Client): Promise<void> {
   const index = dataStreamName(NAMESPACE);
+  await client.indices.refresh({ index, ignore_unavailable: true, allow_no_indices: true } as never).catch(() => undefined);
   const have = await client.count({ index, ignore_unavailable: true, allow_no_indices: true } as never).then((r) => (r.body as { count: number }).count).catch(() => 0);
   if (have >= TOTAL) {
     console.log(`[bench] ${have.toLocaleString('en')} events already in ${index}: not seeding again`);
     return;
   }
-  await client.indices.deleteDataStream({ name: index }).catch(() => undefined);
-  await setupAuditStorage(client, { namespace: NAMESPACE });
+  const chunk = 5000;
+  // An interrupted seeding resumes where it stopped (the chunks are the same every time; a repeated event is a 409, skipped).
+  const resumeAt = Math.floor(have / chunk);
+  if (!resumeAt) {
+    await client.indices.deleteDataStream({ name: index }).catch(() => undefined);
+    await setupAuditStorage(client, { namespace: NAMESPACE });
+  }
   await client.indices.putSettings({ index, body: { index: { refresh_interval: '-1', number_of_replicas: 0 } } } as never);
   const started = Date.now();
-  const chunk = 5000;
-  let done = 0;
+  let done = resumeAt * chunk;
   let inFlight: Promise<void>[] = [];
-  for (let k = 0; done + inFlight.length * chunk < TOTAL; k++) {
+  for (let k = resumeAt; done + inFlight.length * chunk < TOTAL; k++) {
     const count = Math.min(chunk, TOTAL - done - inFlight.length * chunk);
     const docs = generateDemoEvents({ count, now: NOW, seed: 1000 + k }).flatMap((input) => {
       const doc = toEcsDocument(validateEvent(input), { producer: 'bench-web' });
@@ -73,9 +78,11 @@ async function seed(client: Client): Promise<void> {
     });
     inFlight.push(
       client.bulk({ body: docs } as never).then((res) => {
-        if ((res.body as { errors: boolean }).errors) throw new Error(`bulk errors: ${JSON.stringify(res.body).slice(0, 300)}`);
+        // A request the client retried after a timeout finds its events there already (409): only other errors count.
+        const failed = (res.body as { items: { create: { status: number } }[] }).items.filter((item) => item.create.status >= 300 && item.create.status !== 409);
+        if (failed.length) throw new Error(`bulk errors: ${JSON.stringify(failed).slice(0, 300)}`);
         done += count;
-        const rate = done / ((Date.now() - started) / 1000);
+        const rate = (done - resumeAt * chunk) / ((Date.now() - started) / 1000);
         process.stdout.write(`\r[bench] seeded ${done.toLocaleString('en')}/${TOTAL.toLocaleString('en')} (${Math.round(rate).toLocaleString('en')} events/s)   `);
       }),
     );

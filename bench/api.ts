@@ -1,6 +1,6 @@
 // The API's part of `npm run bench:web`: GET /api/v1/events page 1 and a deep cursor per filter, and page loads with and without open live tails. Also runs alone: `tsx bench/api.ts` (over an already seeded BENCH_NAMESPACE).
 import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { pathToFileURL } from 'node:url';
@@ -64,8 +64,8 @@ export async function benchApi(web: WebServer, dataDir: string, total: number): 
   db.close();
   const auth = { authorization: `Bearer ${secret}` };
   console.log(`\n[bench] GET /api/v1/events: ${total.toLocaleString('en')} events, ${REPEAT} requests per cell, ${PAGE} events a page; wall time at the client in ms (HTTP + JSON)`);
-  console.log(`| filter | matches | page 1 p50/p95 | page 1 took p50/p95 | deep cursor (after ${DEEP.toLocaleString('en')} events) p50/p95 | deep took p50/p95 |`);
-  console.log('| --- | ---: | ---: | ---: | ---: | ---: |');
+  console.log(`| filter | matches | page 1 p50/p95 | page 1 took p50/p95 | deep cursor (after ${DEEP.toLocaleString('en')} events) p50/p95 | deep took p50/p95 | load (1 min) |`);
+  console.log('| --- | ---: | ---: | ---: | ---: | ---: | ---: |');
   for (const [name, search] of SCENARIOS) {
     const first = await fetch(`${web.url}/api/v1/events?${search}`, { headers: auth }).then((r) => r.json() as Promise<{ total: { value: number; relation: string } }>);
     const page1 = await time(`${web.url}/api/v1/events?${search}${search ? '&' : ''}size=${PAGE}`, auth);
@@ -73,7 +73,7 @@ export async function benchApi(web: WebServer, dataDir: string, total: number): 
     const deepTimes = deep ? await time(`${web.url}/api/v1/events?${search}${search ? '&' : ''}size=${PAGE}&after=${deep}`, auth) : undefined;
     const matches = `${first.total.value.toLocaleString('en')}${first.total.relation === 'gte' ? '+' : ''}`;
     const cell = (xs: number[] | undefined): string => (xs ? `${ms(quantile(xs, 0.5))} / ${ms(quantile(xs, 0.95))}` : 'n/a (fewer matches)');
-    console.log(`| ${name} | ${matches} | ${cell(page1)} | ${cell(page1.took)} | ${cell(deepTimes)} | ${cell(deepTimes?.took)} |`);
+    console.log(`| ${name} | ${matches} | ${cell(page1)} | ${cell(page1.took)} | ${cell(deepTimes)} | ${cell(deepTimes?.took)} | ${loadavg()[0]!.toFixed(1)} |`);
   }
 
   // Live tail: page loads of Manage > Audit with none, then TAILS, open tails (each polling at its default interval).
@@ -87,22 +87,29 @@ export async function benchApi(web: WebServer, dataDir: string, total: number): 
   const login = await fetch(`${web.url}/login`, { method: 'POST', headers: { cookie, 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams({ _csrf: csrf, username, password }).toString(), redirect: 'manual' });
   cookie = login.headers.getSetCookie().find((c) => c.startsWith('audit_trail.sid='))!.split(';')[0]!;
   const pageLoads = (): Promise<number[]> => time(`${web.url}/manage/audit`, { cookie }, REPEAT * 2);
-  const without = await pageLoads();
-  const tails = new AbortController();
-  for (let i = 0; i < TAILS; i++) {
-    void fetch(`${web.url}/manage/audit/live?since=${Date.now()}_0`, { headers: { cookie, accept: 'text/event-stream' }, signal: tails.signal })
-      .then(async (res) => {
-        for await (const _ of res.body as unknown as AsyncIterable<Uint8Array>) void _;
-      })
-      .catch(() => undefined);
+  const openTails = async (): Promise<AbortController> => {
+    const tails = new AbortController();
+    for (let i = 0; i < TAILS; i++) {
+      void fetch(`${web.url}/manage/audit/live?since=${Date.now()}_0`, { headers: { cookie, accept: 'text/event-stream' }, signal: tails.signal })
+        .then(async (res) => {
+          for await (const _ of res.body as unknown as AsyncIterable<Uint8Array>) void _;
+        })
+        .catch(() => undefined);
+    }
+    await new Promise((resolve) => setTimeout(resolve, 2500));
+    return tails;
+  };
+  // Alternating rounds (none, tails, none, tails): the machine's load drifts, so one pair says little.
+  console.log(`\n| Manage > Audit page 1 (wall ms, ${REPEAT * 2} loads a round) | p50 | p95 | load (1 min) after |`);
+  console.log('| --- | ---: | ---: | ---: |');
+  for (let round = 1; round <= 2; round++) {
+    const without = await pageLoads();
+    console.log(`| round ${round}: no live tail open | ${ms(quantile(without, 0.5))} | ${ms(quantile(without, 0.95))} | ${loadavg()[0]!.toFixed(1)} |`);
+    const tails = await openTails();
+    const withTails = await pageLoads();
+    tails.abort();
+    console.log(`| round ${round}: ${TAILS} live tails open | ${ms(quantile(withTails, 0.5))} | ${ms(quantile(withTails, 0.95))} | ${loadavg()[0]!.toFixed(1)} |`);
   }
-  await new Promise((resolve) => setTimeout(resolve, 2500));
-  const withTails = await pageLoads();
-  tails.abort();
-  console.log(`\n| Manage > Audit page 1 (wall ms) | p50 | p95 |`);
-  console.log('| --- | ---: | ---: |');
-  console.log(`| no live tail open | ${ms(quantile(without, 0.5))} | ${ms(quantile(without, 0.95))} |`);
-  console.log(`| ${TAILS} live tails open | ${ms(quantile(withTails, 0.5))} | ${ms(quantile(withTails, 0.95))} |`);
 }
 
 /** Alone: over the events already in BENCH_NAMESPACE (run `npm run bench:web` once to seed them). */

@@ -1,7 +1,7 @@
 // `npm run bench:web`: seeds BENCH_EVENTS (default 1,000,000) events with bulk, then times page 1 / page 1,000 per filter (list + histogram)
 // and the export beside a raw point-in-time scan in the same run (BENCH_EXPORT=0 skips the export, BENCH_PAGES=0 the pages).
 import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { Client } from '@opensearch-project/opensearch';
@@ -192,17 +192,19 @@ async function main(): Promise<void> {
   const login = await fetch(`${web.url}/login`, { method: 'POST', headers: { cookie: loginCookies, 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams({ _csrf: csrf, username: 'bench', password }).toString(), redirect: 'manual' });
   cookie = login.headers.getSetCookie().find((c) => c.startsWith('audit_trail.sid='))!.split(';')[0]!;
 
-  console.log(`\n[bench] ${TOTAL.toLocaleString('en')} events, ${REPEAT} requests per cell (${COLD_REPEAT} cold), ${PAGE} rows a page; times in ms. handler = the page handler's OpenSearch time (list and histogram in parallel, from Server-Timing); wall = the whole HTTP request seen by the client (render included); cold = wall with OpenSearch's request cache cleared before each request (the histogram is otherwise served from it on repeats).`);
-  console.log('| filter | matches | page 1 handler p50/p95 | page 1 wall p95 | page 1 cold p95 | page 1,000 handler p50/p95 | page 1,000 wall p95 | page 1,000 cold p95 | worst p95 / 50 ms |');
-  console.log('| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |');
+  console.log(`\n[bench] ${TOTAL.toLocaleString('en')} events in ${index}, load average ${loadavg().map((x) => x.toFixed(1)).join(' ')}, ${REPEAT} requests per cell (${COLD_REPEAT} cold), ${PAGE} rows a page; times in ms. handler = the page handler's OpenSearch time (list and histogram in parallel, from Server-Timing); wall = the whole HTTP request seen by the client (render included); cold = wall with OpenSearch's request cache cleared before each request (the histogram is otherwise served from it on repeats).`);
+  console.log('| filter | matches | page 1 handler p50/p95 | page 1 wall p95 | page 1 cold p95 | page 1 cold took list / histogram p95 | page 1,000 handler p50/p95 | page 1,000 wall p95 | page 1,000 cold p95 | page 1,000 cold took list / histogram p95 | worst p95 / 50 ms | load (1 min) |');
+  console.log('| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |');
   const clearCache = (): Promise<unknown> => client.indices.clearCache({ index, request: true } as never);
   for (const [name, search] of process.env.BENCH_PAGES === '0' ? [] : SCENARIOS) {
     const parsed = parsePageParams(Object.fromEntries(new URLSearchParams(search)), { now: NOW, defaultSize: PAGE });
     if (parsed.errors.length) throw new Error(`${name}: ${parsed.errors.join(' ')}`);
     const deep = await cursorBefore(client, index, parsed.filter, DEEP_PAGE);
-    const measure = async (path: string, cold: boolean): Promise<{ server: number[]; wall: number[]; total: string }> => {
+    const measure = async (path: string, cold: boolean): Promise<{ server: number[]; wall: number[]; listTook: number[]; histogramTook: number[]; total: string }> => {
       const server: number[] = [];
       const wall: number[] = [];
+      const listTook: number[] = [];
+      const histogramTook: number[] = [];
       let total = '';
       await get(path); // warm-up
       for (let i = 0; i < (cold ? COLD_REPEAT : REPEAT); i++) {
@@ -212,10 +214,13 @@ async function main(): Promise<void> {
         const html = await res.text();
         wall.push(performance.now() - started);
         if (res.status !== 200) throw new Error(`${path} answered ${res.status}`);
-        server.push(Number(/query;dur=([\d.]+)/.exec(res.headers.get('server-timing') ?? '')?.[1]));
+        const timing = res.headers.get('server-timing') ?? '';
+        server.push(Number(/query;dur=([\d.]+)/.exec(timing)?.[1]));
+        listTook.push(Number(/opensearch;dur=([\d.]+)/.exec(timing)?.[1]));
+        histogramTook.push(Number(/histogram;dur=([\d.]+)/.exec(timing)?.[1] ?? 0));
         total = /id="total">([^<]+)</.exec(html)?.[1] ?? '';
       }
-      return { server, wall, total };
+      return { server, wall, listTook, histogramTook, total };
     };
     const firstPath = `/manage/audit?${search}`;
     const deepPath = deep ? `/manage/audit?${search}${search ? '&' : ''}after=${deep}` : undefined;
@@ -226,7 +231,7 @@ async function main(): Promise<void> {
     const p95 = (xs: number[] | undefined): string => (xs ? ms(quantile(xs, 0.95)) : 'n/a');
     const worst = Math.max(...[first.wall, firstCold.wall, second?.wall, secondCold?.wall].filter((x): x is number[] => !!x).map((xs) => quantile(xs, 0.95)));
     console.log(
-      `| ${name} | ${first.total} | ${ms(quantile(first.server, 0.5))} / ${p95(first.server)} | ${p95(first.wall)} | ${p95(firstCold.wall)} | ${second ? `${ms(quantile(second.server, 0.5))} / ${p95(second.server)}` : 'n/a (fewer than 1,000 pages)'} | ${p95(second?.wall)} | ${p95(secondCold?.wall)} | ${(worst / 50).toFixed(2)} |`,
+      `| ${name} | ${first.total} | ${ms(quantile(first.server, 0.5))} / ${p95(first.server)} | ${p95(first.wall)} | ${p95(firstCold.wall)} | ${p95(firstCold.listTook)} / ${p95(firstCold.histogramTook)} | ${second ? `${ms(quantile(second.server, 0.5))} / ${p95(second.server)}` : 'n/a (fewer than 1,000 pages)'} | ${p95(second?.wall)} | ${p95(secondCold?.wall)} | ${secondCold ? `${p95(secondCold.listTook)} / ${p95(secondCold.histogramTook)}` : 'n/a'} | ${(worst / 50).toFixed(2)} | ${loadavg()[0]!.toFixed(1)} |`,
     );
   }
 

@@ -7,6 +7,7 @@ import { testClient } from '../helpers/opensearch.js';
 import { dropNamespace, freshNamespace } from '../helpers/namespace.js';
 import { dataStreamName } from '../../src/storage/template.js';
 import { UserStore } from '../../src/web/auth/users.js';
+import { sessionStore } from '../../src/web/auth/session.js';
 import { ConfigurationError } from '../../src/model/errors.js';
 import type { AuditEvent } from '../../src/model/event.js';
 import { HttpSession, PASSWORD, seedEvents, startHarness, type Harness } from './harness.js';
@@ -174,6 +175,14 @@ describe('web view: sessions, sign-in and headers (real OpenSearch, HTTP)', func
       const res = await http.request('/manage/audit');
       expect(res.status).to.equal(303);
       expect(res.headers.get('location')).to.match(/^\/login\?next=/);
+    });
+
+    it('a touch after the store’s database has closed (a tail ending at shutdown) is reported, not thrown', async () => {
+      const db = new Database(':memory:');
+      const store = sessionStore(db, 60_000);
+      db.close();
+      const reported = await new Promise<unknown>((resolve) => store.touch!('some-session', { cookie: { expires: new Date(Date.now() + 60_000) } } as never, resolve as () => void));
+      expect(reported).to.be.an('error').with.property('message').that.includes('not open');
     });
 
     it('an interval not shorter than the idle lifetime is refused, naming the option', async () => {

@@ -67,33 +67,45 @@ function sessionLifetime(lifetime: SessionLifetime = {}): Required<SessionLifeti
   return resolved;
 }
 
-/** The express-session middleware over a SQLite store (never the MemoryStore); a session past its absolute lifetime is ended. */
-export function sessionMiddleware(options: SessionOptions): RequestHandler {
-  const { idleMs, absoluteMs, touchEveryMs } = sessionLifetime(options.lifetime);
+/** The SQLite session store: writes a session's idle deadline at most every `touchEveryMs`. */
+export function sessionStore(db: Database.Database, touchEveryMs: number): session.Store {
   const SqliteStore = makeSqliteStore(session);
   class Store extends SqliteStore {
     /** The stored idle deadline of a session (the table exists once the base class is built). */
-    private readonly storedExpiry = options.db.prepare<[string], { expire: string }>('SELECT expire FROM sessions WHERE sid = ?');
+    private readonly storedExpiry = db.prepare<[string], { expire: string }>('SELECT expire FROM sessions WHERE sid = ?');
 
     // The library's cleanup timer cannot be turned off and keeps the process alive: run our own, unref'd, instead.
     override startInterval(): void {
       setInterval(() => {
-        if (options.db.open) this.clearExpiredSessions();
+        if (db.open) this.clearExpiredSessions();
       }, 15 * 60_000).unref();
     }
 
     // express-session touches an unchanged session on every request: a write (and a WAL sync) each time. Only write
     // when the stored idle deadline is `touchEveryMs` or more behind the new one.
     override touch(sid: string, sess: session.SessionData, callback?: (error?: unknown) => void): void {
-      const stored = this.storedExpiry.get(sid);
+      let stored: { expire: string } | undefined;
+      try {
+        stored = this.storedExpiry.get(sid);
+      } catch (error) {
+        // As the base class does: a store that cannot answer (closed at shutdown) reports it, never throws.
+        callback?.(error);
+        return;
+      }
       const next = sess.cookie.expires ? new Date(sess.cookie.expires).getTime() : NaN;
       if (stored && next - Date.parse(stored.expire) < touchEveryMs) callback?.();
       else super.touch(sid, sess, callback);
     }
   }
+  return new Store({ client: db });
+}
+
+/** The express-session middleware over a SQLite store (never the MemoryStore); a session past its absolute lifetime is ended. */
+export function sessionMiddleware(options: SessionOptions): RequestHandler {
+  const { idleMs, absoluteMs, touchEveryMs } = sessionLifetime(options.lifetime);
   const sessions = session({
     name: SESSION_COOKIE,
-    store: new Store({ client: options.db }),
+    store: sessionStore(options.db, touchEveryMs),
     secret: options.secret,
     resave: false,
     saveUninitialized: false,

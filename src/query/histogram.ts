@@ -58,11 +58,23 @@ export function stepFor(spanMs: number, maxBuckets: number): [string, number] {
 
 const searchOptions = (index: string | undefined) => ({ index: index ?? INDEX_PATTERN, ignore_unavailable: true, allow_no_indices: true });
 
-/** The oldest event's time in the index (any filter), or undefined when it holds none. */
+/** How long the oldest event's time is reused, in ms: it moves only when retention deletes events. */
+export const OLDEST_REUSE_MS = 60_000;
+const oldestSeen = new Map<string, { time: Date; until: number }>();
+
+/**
+ * The oldest event's time in the index (any filter), or undefined when it holds none. A found time is reused for
+ * {@link OLDEST_REUSE_MS}, sparing most pages a round trip before their histogram (at worst the first bars are empty).
+ */
 async function oldest(client: Client, index: string | undefined): Promise<Date | undefined> {
+  const key = index ?? INDEX_PATTERN;
+  const seen = oldestSeen.get(key);
+  if (seen && Date.now() < seen.until) return seen.time;
   const res = await client.search({ ...searchOptions(index), body: { size: 0, track_total_hits: false, aggs: { oldest: { min: { field: '@timestamp' } } } } as never });
   const value = (res.body as { aggregations?: { oldest?: { value?: number | null } } }).aggregations?.oldest?.value;
-  return typeof value === 'number' ? new Date(value) : undefined;
+  if (typeof value !== 'number') return undefined;
+  oldestSeen.set(key, { time: new Date(value), until: Date.now() + OLDEST_REUSE_MS });
+  return new Date(value);
 }
 
 /**

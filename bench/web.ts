@@ -15,6 +15,7 @@ import { listEvents, encodeCursor, type AuditFilter } from '../src/query/list.js
 import { parsePageParams } from '../src/web/filter-params.js';
 import { startWebServer } from '../src/web/server.js';
 import { benchApi } from './api.js';
+import { benchExport } from './export.js';
 import { startHttpTimer } from './http-timer.js';
 
 const TOTAL = Number(process.env.BENCH_EVENTS ?? 1_000_000);
@@ -111,63 +112,6 @@ async function cursorBefore(client: Client, index: string, filter: AuditFilter, 
     remaining -= size;
   }
   return after ? encodeCursor(after) : undefined;
-}
-
-/** Rows per second of a raw point-in-time + search_after scan sorted by time, reading every hit's source (the ceiling). */
-async function rawScan(client: Client, index: string): Promise<{ rows: number; seconds: number }> {
-  const started = performance.now();
-  const pit = await client.createPit({ index: [index], keep_alive: '1m' });
-  let pitId = pit.body.pit_id;
-  let rows = 0;
-  let after: unknown[] | undefined;
-  for (;;) {
-    const body: Record<string, unknown> = { size: 5000, sort: [{ '@timestamp': 'desc' }, { 'event.id': 'desc' }], track_total_hits: false, pit: { id: pitId, keep_alive: '1m' } };
-    if (after) body.search_after = after;
-    const res = await client.search({ body: body as never, filter_path: ['pit_id', 'hits.hits._source', 'hits.hits.sort'] } as never);
-    const out = res.body as { pit_id?: string; hits?: { hits?: { sort?: unknown[] }[] } };
-    const hits = out.hits?.hits ?? [];
-    if (out.pit_id) pitId = out.pit_id;
-    rows += hits.length;
-    if (hits.length < 5000) break;
-    after = hits[hits.length - 1]!.sort;
-  }
-  await client.deletePit({ body: { pit_id: [pitId] } } as never);
-  return { rows, seconds: (performance.now() - started) / 1000 };
-}
-
-/** The export of every event in each format, between two raw scans on the same node; rates as ratios to the raws' mean. */
-async function benchExport(client: Client, index: string, get: (path: string) => Promise<Response>): Promise<void> {
-  const mb = (n: number): string => (n / 1048576).toFixed(0);
-  const results: { name: string; rows: number; seconds: number; bytes?: number; rss?: string }[] = [];
-  results.push({ name: 'raw PIT scan (before)', ...(await rawScan(client, index)) });
-  for (const format of ['ndjson', 'csv'] as const) {
-    global.gc?.();
-    const before = process.memoryUsage().rss;
-    let peak = before;
-    const sampler = setInterval(() => (peak = Math.max(peak, process.memoryUsage().rss)), 50);
-    const started = performance.now();
-    const res = await get(`/manage/audit/export.${format}`);
-    let bytes = 0;
-    let lines = 0;
-    for await (const chunk of res.body as unknown as AsyncIterable<Uint8Array>) {
-      bytes += chunk.length;
-      for (const b of chunk) if (b === 10) lines++;
-    }
-    const seconds = (performance.now() - started) / 1000;
-    clearInterval(sampler);
-    // CSV: a header line and 3 trailer lines; NDJSON: 1 trailer line.
-    const rows = format === 'csv' ? lines - 4 : lines - 1;
-    results.push({ name: `export ${format}`, rows, seconds, bytes, rss: `${mb(before)} / ${mb(peak)} / ${mb(process.memoryUsage().rss)}` });
-  }
-  results.push({ name: 'raw PIT scan (after)', ...(await rawScan(client, index)) });
-  const raws = results.filter((r) => r.name.startsWith('raw'));
-  const rawRate = raws.reduce((n, r) => n + r.rows / r.seconds, 0) / raws.length;
-  console.log('\n| export (whole set) | rows | seconds | rows/s | × raw scan (mean of both) | MB | RSS before / peak / after (MB) |');
-  console.log('| --- | ---: | ---: | ---: | ---: | ---: | --- |');
-  for (const r of results) {
-    const rate = r.rows / r.seconds;
-    console.log(`| ${r.name} | ${r.rows.toLocaleString('en')} | ${r.seconds.toFixed(1)} | ${Math.round(rate).toLocaleString('en')} | ${(rate / rawRate).toFixed(2)} | ${r.bytes ? mb(r.bytes) : ''} | ${r.rss ?? ''} |`);
-  }
 }
 
 async function main(): Promise<void> {

@@ -54,7 +54,9 @@ async function exportOnce(format: 'ndjson' | 'csv', get: (path: string) => Promi
   let lines = 0;
   for await (const chunk of res.body as unknown as AsyncIterable<Uint8Array>) {
     bytes += chunk.length;
-    for (const b of chunk) if (b === 10) lines++;
+    // Native search for the line ends: a loop over every byte in JavaScript would tax the server's thread it shares.
+    const buffer = Buffer.from(chunk.buffer, chunk.byteOffset, chunk.length);
+    for (let at = buffer.indexOf(10); at !== -1; at = buffer.indexOf(10, at + 1)) lines++;
   }
   const seconds = (performance.now() - started) / 1000;
   clearInterval(sampler);

@@ -1,8 +1,9 @@
-// The export's part of `npm run bench:web`: each format read through HTTP beside a raw point-in-time scan of the same events on the same node, in rounds whose order rotates (the machine's load drifts within a run).
+// The export's part of `npm run bench:web`: each format downloaded through HTTP by another process beside a raw point-in-time scan of the same events on the same node, in rounds whose order rotates (the machine's load drifts within a run).
 import type { Client } from '@opensearch-project/opensearch';
 import { loadavg } from 'node:os';
 import { buildFilterQuery } from '../src/query/filter-query.js';
 import { parseQuery } from '../src/query/syntax.js';
+import type { HttpTimer } from './http-timer.js';
 
 /** Query-box filter of the events exported (default: every event), and how many rounds. */
 const QUERY = process.env.BENCH_EXPORT_QUERY ?? '';
@@ -42,35 +43,26 @@ interface Result {
 
 const mb = (n: number): string => (n / 1048576).toFixed(0);
 
-/** One export through HTTP, read to the end in this process: rows, time, bytes and this process's RSS. */
-async function exportOnce(format: 'ndjson' | 'csv', get: (path: string) => Promise<Response>): Promise<Result> {
+/** One export through HTTP, read to the end by the timing process (as a browser would, apart from the server's thread); RSS is the server's. */
+async function exportOnce(format: 'ndjson' | 'csv', timer: HttpTimer, url: string, headers: Record<string, string>): Promise<Result> {
   global.gc?.();
   const before = process.memoryUsage().rss;
   let peak = before;
   const sampler = setInterval(() => (peak = Math.max(peak, process.memoryUsage().rss)), 50);
-  const started = performance.now();
-  const res = await get(`/manage/audit/export.${format}${QUERY ? `?q=${encodeURIComponent(QUERY)}` : ''}`);
-  let bytes = 0;
-  let lines = 0;
-  for await (const chunk of res.body as unknown as AsyncIterable<Uint8Array>) {
-    bytes += chunk.length;
-    // Native search for the line ends: a loop over every byte in JavaScript would tax the server's thread it shares.
-    const buffer = Buffer.from(chunk.buffer, chunk.byteOffset, chunk.length);
-    for (let at = buffer.indexOf(10); at !== -1; at = buffer.indexOf(10, at + 1)) lines++;
-  }
-  const seconds = (performance.now() - started) / 1000;
+  const res = await timer.download(`${url}/manage/audit/export.${format}${QUERY ? `?q=${encodeURIComponent(QUERY)}` : ''}`, headers);
   clearInterval(sampler);
+  if (res.status !== 200) throw new Error(`export.${format} answered ${res.status}`);
   // CSV: a header line and 3 trailer lines; NDJSON: 1 trailer line.
-  const rows = format === 'csv' ? lines - 4 : lines - 1;
-  return { name: `export ${format}`, rows, seconds, bytes, rss: `${mb(before)} / ${mb(peak)} / ${mb(process.memoryUsage().rss)}` };
+  const rows = format === 'csv' ? res.lines - 4 : res.lines - 1;
+  return { name: `export ${format}`, rows, seconds: res.wall / 1000, bytes: res.bytes, rss: `${mb(before)} / ${mb(peak)} / ${mb(process.memoryUsage().rss)}` };
 }
 
 /** Prints each round's raw scan and exports, each export's rate as a ratio to the raw scan of its own round. */
-export async function benchExport(client: Client, index: string, get: (path: string) => Promise<Response>): Promise<void> {
+export async function benchExport(client: Client, index: string, timer: HttpTimer, url: string, headers: Record<string, string>): Promise<void> {
   const steps: (() => Promise<Result>)[] = [
     async () => ({ name: 'raw PIT scan', ...(await rawScan(client, index)) }),
-    () => exportOnce('ndjson', get),
-    () => exportOnce('csv', get),
+    () => exportOnce('ndjson', timer, url, headers),
+    () => exportOnce('csv', timer, url, headers),
   ];
   console.log(`\n[bench] export of ${QUERY ? `\`${QUERY}\`` : 'every event'}, ${ROUNDS} round(s), the order rotating each round`);
   console.log('| round | step | rows | seconds | rows/s | × raw scan of the round | MB | RSS before / peak / after (MB) | load (1 min) |');

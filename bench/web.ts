@@ -123,19 +123,12 @@ async function main(): Promise<void> {
   const web = await startWebServer({ client, index, port: 0, dataDir, sessionSecret: randomBytes(32).toString('hex'), now: () => NOW });
   const password = randomBytes(12).toString('hex');
   await web.users.add('bench', 'auditor', password);
-  let cookie = '';
-  const get = async (path: string): Promise<Response> => {
-    const res = await fetch(web.url + path, { headers: cookie ? { cookie } : {}, redirect: 'manual' });
-    const set = res.headers.getSetCookie().find((c) => c.startsWith('audit_trail.sid='));
-    if (set) cookie = set.split(';')[0]!;
-    return res;
-  };
   const loginResponse = await fetch(`${web.url}/login`);
   // Every cookie the sign-in page sets: the sign-in form's token is checked against one.
   const loginCookies = loginResponse.headers.getSetCookie().map((c) => c.split(';')[0]!).join('; ');
   const csrf = /name="_csrf" value="([^"]+)"/.exec(await loginResponse.text())![1]!;
   const login = await fetch(`${web.url}/login`, { method: 'POST', headers: { cookie: loginCookies, 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams({ _csrf: csrf, username: 'bench', password }).toString(), redirect: 'manual' });
-  cookie = login.headers.getSetCookie().find((c) => c.startsWith('audit_trail.sid='))!.split(';')[0]!;
+  const cookie = login.headers.getSetCookie().find((c) => c.startsWith('audit_trail.sid='))!.split(';')[0]!;
 
   console.log(`\n[bench] ${TOTAL.toLocaleString('en')} events in ${index}, load average ${loadavg().map((x) => x.toFixed(1)).join(' ')}, ${REPEAT} requests per cell (${COLD_REPEAT} cold), ${PAGE} rows a page; times in ms. handler = the page handler's OpenSearch time (list and histogram in parallel, from Server-Timing); wall = the whole HTTP request seen by a client in another process (render included); cold = wall with OpenSearch's request cache cleared before each request (the histogram is otherwise served from it on repeats).`);
   console.log('| filter | matches | page 1 handler p50/p95 | page 1 wall p95 | page 1 cold p95 | page 1 cold took list / histogram p95 | page 1,000 handler p50/p95 | page 1,000 wall p95 | page 1,000 cold p95 | page 1,000 cold took list / histogram p95 | worst p95 / 50 ms | load (1 min) |');
@@ -180,10 +173,10 @@ async function main(): Promise<void> {
   }
 
   if (process.env.BENCH_API !== '0') await benchApi(web, dataDir, TOTAL, timer);
-  timer.close();
 
-  if (process.env.BENCH_EXPORT !== '0') await benchExport(client, index, get);
-  console.log('\n(RSS is of this one process, which runs both the web server and the downloading client.)');
+  if (process.env.BENCH_EXPORT !== '0') await benchExport(client, index, timer, web.url, { cookie });
+  timer.close();
+  console.log('\n(RSS is of the web server\'s process; the pages and downloads are read by another.)');
   await web.close();
   rmSync(dataDir, { recursive: true, force: true });
   if (process.env.BENCH_DROP === '1') await client.indices.deleteDataStream({ name: index }).catch(() => undefined);

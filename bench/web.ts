@@ -1,7 +1,7 @@
 // `npm run bench:web`: seeds BENCH_EVENTS (default 1,000,000) events with bulk, then times page 1 / page 1,000 per filter (list + histogram)
 // and the export beside a raw point-in-time scan in the same run (BENCH_EXPORT=0 skips the export, BENCH_PAGES=0 the pages).
 import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { Client } from '@opensearch-project/opensearch';
@@ -15,6 +15,8 @@ import { listEvents, encodeCursor, type AuditFilter } from '../src/query/list.js
 import { parsePageParams } from '../src/web/filter-params.js';
 import { startWebServer } from '../src/web/server.js';
 import { benchApi } from './api.js';
+import { benchExport } from './export.js';
+import { startHttpTimer } from './http-timer.js';
 
 const TOTAL = Number(process.env.BENCH_EVENTS ?? 1_000_000);
 const NAMESPACE = process.env.BENCH_NAMESPACE ?? 'bench_web';
@@ -53,19 +55,24 @@ const ms = (x: number): string => (Number.isNaN(x) ? 'n/a' : x.toFixed(1));
 
 async function seed(client: Client): Promise<void> {
   const index = dataStreamName(NAMESPACE);
+  await client.indices.refresh({ index, ignore_unavailable: true, allow_no_indices: true } as never).catch(() => undefined);
   const have = await client.count({ index, ignore_unavailable: true, allow_no_indices: true } as never).then((r) => (r.body as { count: number }).count).catch(() => 0);
   if (have >= TOTAL) {
     console.log(`[bench] ${have.toLocaleString('en')} events already in ${index}: not seeding again`);
     return;
   }
-  await client.indices.deleteDataStream({ name: index }).catch(() => undefined);
-  await setupAuditStorage(client, { namespace: NAMESPACE });
+  const chunk = 5000;
+  // An interrupted seeding resumes where it stopped (the chunks are the same every time; a repeated event is a 409, skipped).
+  const resumeAt = Math.floor(have / chunk);
+  if (!resumeAt) {
+    await client.indices.deleteDataStream({ name: index }).catch(() => undefined);
+    await setupAuditStorage(client, { namespace: NAMESPACE });
+  }
   await client.indices.putSettings({ index, body: { index: { refresh_interval: '-1', number_of_replicas: 0 } } } as never);
   const started = Date.now();
-  const chunk = 5000;
-  let done = 0;
+  let done = resumeAt * chunk;
   let inFlight: Promise<void>[] = [];
-  for (let k = 0; done + inFlight.length * chunk < TOTAL; k++) {
+  for (let k = resumeAt; done + inFlight.length * chunk < TOTAL; k++) {
     const count = Math.min(chunk, TOTAL - done - inFlight.length * chunk);
     const docs = generateDemoEvents({ count, now: NOW, seed: 1000 + k }).flatMap((input) => {
       const doc = toEcsDocument(validateEvent(input), { producer: 'bench-web' });
@@ -73,9 +80,11 @@ async function seed(client: Client): Promise<void> {
     });
     inFlight.push(
       client.bulk({ body: docs } as never).then((res) => {
-        if ((res.body as { errors: boolean }).errors) throw new Error(`bulk errors: ${JSON.stringify(res.body).slice(0, 300)}`);
+        // A request the client retried after a timeout finds its events there already (409): only other errors count.
+        const failed = (res.body as { items: { create: { status: number } }[] }).items.filter((item) => item.create.status >= 300 && item.create.status !== 409);
+        if (failed.length) throw new Error(`bulk errors: ${JSON.stringify(failed).slice(0, 300)}`);
         done += count;
-        const rate = done / ((Date.now() - started) / 1000);
+        const rate = (done - resumeAt * chunk) / ((Date.now() - started) / 1000);
         process.stdout.write(`\r[bench] seeded ${done.toLocaleString('en')}/${TOTAL.toLocaleString('en')} (${Math.round(rate).toLocaleString('en')} events/s)   `);
       }),
     );
@@ -105,63 +114,6 @@ async function cursorBefore(client: Client, index: string, filter: AuditFilter, 
   return after ? encodeCursor(after) : undefined;
 }
 
-/** Rows per second of a raw point-in-time + search_after scan sorted by time, reading every hit's source (the ceiling). */
-async function rawScan(client: Client, index: string): Promise<{ rows: number; seconds: number }> {
-  const started = performance.now();
-  const pit = await client.createPit({ index: [index], keep_alive: '1m' });
-  let pitId = pit.body.pit_id;
-  let rows = 0;
-  let after: unknown[] | undefined;
-  for (;;) {
-    const body: Record<string, unknown> = { size: 5000, sort: [{ '@timestamp': 'desc' }, { 'event.id': 'desc' }], track_total_hits: false, pit: { id: pitId, keep_alive: '1m' } };
-    if (after) body.search_after = after;
-    const res = await client.search({ body: body as never, filter_path: ['pit_id', 'hits.hits._source', 'hits.hits.sort'] } as never);
-    const out = res.body as { pit_id?: string; hits?: { hits?: { sort?: unknown[] }[] } };
-    const hits = out.hits?.hits ?? [];
-    if (out.pit_id) pitId = out.pit_id;
-    rows += hits.length;
-    if (hits.length < 5000) break;
-    after = hits[hits.length - 1]!.sort;
-  }
-  await client.deletePit({ body: { pit_id: [pitId] } } as never);
-  return { rows, seconds: (performance.now() - started) / 1000 };
-}
-
-/** The export of every event in each format, between two raw scans on the same node; rates as ratios to the raws' mean. */
-async function benchExport(client: Client, index: string, get: (path: string) => Promise<Response>): Promise<void> {
-  const mb = (n: number): string => (n / 1048576).toFixed(0);
-  const results: { name: string; rows: number; seconds: number; bytes?: number; rss?: string }[] = [];
-  results.push({ name: 'raw PIT scan (before)', ...(await rawScan(client, index)) });
-  for (const format of ['ndjson', 'csv'] as const) {
-    global.gc?.();
-    const before = process.memoryUsage().rss;
-    let peak = before;
-    const sampler = setInterval(() => (peak = Math.max(peak, process.memoryUsage().rss)), 50);
-    const started = performance.now();
-    const res = await get(`/manage/audit/export.${format}`);
-    let bytes = 0;
-    let lines = 0;
-    for await (const chunk of res.body as unknown as AsyncIterable<Uint8Array>) {
-      bytes += chunk.length;
-      for (const b of chunk) if (b === 10) lines++;
-    }
-    const seconds = (performance.now() - started) / 1000;
-    clearInterval(sampler);
-    // CSV: a header line and 3 trailer lines; NDJSON: 1 trailer line.
-    const rows = format === 'csv' ? lines - 4 : lines - 1;
-    results.push({ name: `export ${format}`, rows, seconds, bytes, rss: `${mb(before)} / ${mb(peak)} / ${mb(process.memoryUsage().rss)}` });
-  }
-  results.push({ name: 'raw PIT scan (after)', ...(await rawScan(client, index)) });
-  const raws = results.filter((r) => r.name.startsWith('raw'));
-  const rawRate = raws.reduce((n, r) => n + r.rows / r.seconds, 0) / raws.length;
-  console.log('\n| export (whole set) | rows | seconds | rows/s | × raw scan (mean of both) | MB | RSS before / peak / after (MB) |');
-  console.log('| --- | ---: | ---: | ---: | ---: | ---: | --- |');
-  for (const r of results) {
-    const rate = r.rows / r.seconds;
-    console.log(`| ${r.name} | ${r.rows.toLocaleString('en')} | ${r.seconds.toFixed(1)} | ${Math.round(rate).toLocaleString('en')} | ${(rate / rawRate).toFixed(2)} | ${r.bytes ? mb(r.bytes) : ''} | ${r.rss ?? ''} |`);
-  }
-}
-
 async function main(): Promise<void> {
   const node = await ensureOpenSearch();
   const client = new Client({ node: node.url });
@@ -171,44 +123,41 @@ async function main(): Promise<void> {
   const web = await startWebServer({ client, index, port: 0, dataDir, sessionSecret: randomBytes(32).toString('hex'), now: () => NOW });
   const password = randomBytes(12).toString('hex');
   await web.users.add('bench', 'auditor', password);
-  let cookie = '';
-  const get = async (path: string): Promise<Response> => {
-    const res = await fetch(web.url + path, { headers: cookie ? { cookie } : {}, redirect: 'manual' });
-    const set = res.headers.getSetCookie().find((c) => c.startsWith('audit_trail.sid='));
-    if (set) cookie = set.split(';')[0]!;
-    return res;
-  };
   const loginResponse = await fetch(`${web.url}/login`);
   // Every cookie the sign-in page sets: the sign-in form's token is checked against one.
   const loginCookies = loginResponse.headers.getSetCookie().map((c) => c.split(';')[0]!).join('; ');
   const csrf = /name="_csrf" value="([^"]+)"/.exec(await loginResponse.text())![1]!;
   const login = await fetch(`${web.url}/login`, { method: 'POST', headers: { cookie: loginCookies, 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams({ _csrf: csrf, username: 'bench', password }).toString(), redirect: 'manual' });
-  cookie = login.headers.getSetCookie().find((c) => c.startsWith('audit_trail.sid='))!.split(';')[0]!;
+  const cookie = login.headers.getSetCookie().find((c) => c.startsWith('audit_trail.sid='))!.split(';')[0]!;
 
-  console.log(`\n[bench] ${TOTAL.toLocaleString('en')} events, ${REPEAT} requests per cell (${COLD_REPEAT} cold), ${PAGE} rows a page; times in ms. handler = the page handler's OpenSearch time (list and histogram in parallel, from Server-Timing); wall = the whole HTTP request seen by the client (render included); cold = wall with OpenSearch's request cache cleared before each request (the histogram is otherwise served from it on repeats).`);
-  console.log('| filter | matches | page 1 handler p50/p95 | page 1 wall p95 | page 1 cold p95 | page 1,000 handler p50/p95 | page 1,000 wall p95 | page 1,000 cold p95 | worst p95 / 50 ms |');
-  console.log('| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |');
+  console.log(`\n[bench] ${TOTAL.toLocaleString('en')} events in ${index}, load average ${loadavg().map((x) => x.toFixed(1)).join(' ')}, ${REPEAT} requests per cell (${COLD_REPEAT} cold), ${PAGE} rows a page; times in ms. handler = the page handler's OpenSearch time (list and histogram in parallel, from Server-Timing); wall = the whole HTTP request seen by a client in another process (render included); cold = wall with OpenSearch's request cache cleared before each request (the histogram is otherwise served from it on repeats).`);
+  console.log('| filter | matches | page 1 handler p50/p95 | page 1 wall p95 | page 1 cold p95 | page 1 cold took list / histogram p95 | page 1,000 handler p50/p95 | page 1,000 wall p95 | page 1,000 cold p95 | page 1,000 cold took list / histogram p95 | worst p95 / 50 ms | load (1 min) |');
+  console.log('| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |');
+  const timer = startHttpTimer();
   const clearCache = (): Promise<unknown> => client.indices.clearCache({ index, request: true } as never);
   for (const [name, search] of process.env.BENCH_PAGES === '0' ? [] : SCENARIOS) {
     const parsed = parsePageParams(Object.fromEntries(new URLSearchParams(search)), { now: NOW, defaultSize: PAGE });
     if (parsed.errors.length) throw new Error(`${name}: ${parsed.errors.join(' ')}`);
     const deep = await cursorBefore(client, index, parsed.filter, DEEP_PAGE);
-    const measure = async (path: string, cold: boolean): Promise<{ server: number[]; wall: number[]; total: string }> => {
+    const measure = async (path: string, cold: boolean): Promise<{ server: number[]; wall: number[]; listTook: number[]; histogramTook: number[]; total: string }> => {
       const server: number[] = [];
       const wall: number[] = [];
+      const listTook: number[] = [];
+      const histogramTook: number[] = [];
       let total = '';
-      await get(path); // warm-up
+      await timer.get(web.url + path, { cookie }); // warm-up
       for (let i = 0; i < (cold ? COLD_REPEAT : REPEAT); i++) {
         if (cold) await clearCache();
-        const started = performance.now();
-        const res = await get(path);
-        const html = await res.text();
-        wall.push(performance.now() - started);
+        const res = await timer.get(web.url + path, { cookie });
+        wall.push(res.wall);
         if (res.status !== 200) throw new Error(`${path} answered ${res.status}`);
-        server.push(Number(/query;dur=([\d.]+)/.exec(res.headers.get('server-timing') ?? '')?.[1]));
-        total = /id="total">([^<]+)</.exec(html)?.[1] ?? '';
+        const timing = res.serverTiming;
+        server.push(Number(/query;dur=([\d.]+)/.exec(timing)?.[1]));
+        listTook.push(Number(/opensearch;dur=([\d.]+)/.exec(timing)?.[1]));
+        histogramTook.push(Number(/histogram;dur=([\d.]+)/.exec(timing)?.[1] ?? 0));
+        total = res.total;
       }
-      return { server, wall, total };
+      return { server, wall, listTook, histogramTook, total };
     };
     const firstPath = `/manage/audit?${search}`;
     const deepPath = deep ? `/manage/audit?${search}${search ? '&' : ''}after=${deep}` : undefined;
@@ -219,14 +168,15 @@ async function main(): Promise<void> {
     const p95 = (xs: number[] | undefined): string => (xs ? ms(quantile(xs, 0.95)) : 'n/a');
     const worst = Math.max(...[first.wall, firstCold.wall, second?.wall, secondCold?.wall].filter((x): x is number[] => !!x).map((xs) => quantile(xs, 0.95)));
     console.log(
-      `| ${name} | ${first.total} | ${ms(quantile(first.server, 0.5))} / ${p95(first.server)} | ${p95(first.wall)} | ${p95(firstCold.wall)} | ${second ? `${ms(quantile(second.server, 0.5))} / ${p95(second.server)}` : 'n/a (fewer than 1,000 pages)'} | ${p95(second?.wall)} | ${p95(secondCold?.wall)} | ${(worst / 50).toFixed(2)} |`,
+      `| ${name} | ${first.total} | ${ms(quantile(first.server, 0.5))} / ${p95(first.server)} | ${p95(first.wall)} | ${p95(firstCold.wall)} | ${p95(firstCold.listTook)} / ${p95(firstCold.histogramTook)} | ${second ? `${ms(quantile(second.server, 0.5))} / ${p95(second.server)}` : 'n/a (fewer than 1,000 pages)'} | ${p95(second?.wall)} | ${p95(secondCold?.wall)} | ${secondCold ? `${p95(secondCold.listTook)} / ${p95(secondCold.histogramTook)}` : 'n/a'} | ${(worst / 50).toFixed(2)} | ${loadavg()[0]!.toFixed(1)} |`,
     );
   }
 
-  if (process.env.BENCH_API !== '0') await benchApi(web, dataDir, TOTAL);
+  if (process.env.BENCH_API !== '0') await benchApi(web, dataDir, TOTAL, timer);
 
-  if (process.env.BENCH_EXPORT !== '0') await benchExport(client, index, get);
-  console.log('\n(RSS is of this one process, which runs both the web server and the downloading client.)');
+  if (process.env.BENCH_EXPORT !== '0') await benchExport(client, index, timer, web.url, { cookie });
+  timer.close();
+  console.log('\n(RSS is of the web server\'s process; the pages and downloads are read by another.)');
   await web.close();
   rmSync(dataDir, { recursive: true, force: true });
   if (process.env.BENCH_DROP === '1') await client.indices.deleteDataStream({ name: index }).catch(() => undefined);

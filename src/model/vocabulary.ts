@@ -92,7 +92,7 @@ export const CHECKPOINT_TEMPLATE_NAME = 'audit-trail-checkpoints';
 export const DEFAULT_NAMESPACE = 'default';
 export const INDEX_TEMPLATE_NAME = 'audit-trail';
 /** Bump whenever FIELDS or template settings change: setup upgrades older installed templates. */
-export const TEMPLATE_VERSION = 2;
+export const TEMPLATE_VERSION = 3;
 
 /** OpenSearch mapping kinds used in the template. */
 export const FIELD_KINDS = ['date', 'keyword', 'ip', 'long', 'flat_object', 'match_only_text'] as const;

@@ -86,6 +86,28 @@ export async function listEvents(client: Client, options: ListOptions = {}): Pro
   return result;
 }
 
+/**
+ * The events after `since` (newer), newest first, at most `size` (1 to 1000), and whether more wait beyond them: what a
+ * live tail polls for. No count of matches, and only the events from `since`'s time on are read.
+ */
+export async function listNewer(client: Client, options: { since: Cursor; filter?: AuditFilter; size: number; index?: string }): Promise<{ rows: AuditRow[]; more: boolean }> {
+  const size = Math.min(Math.max(1, Math.trunc(options.size)), 1000);
+  const res = await client.search({
+    index: options.index ?? INDEX_PATTERN,
+    body: {
+      query: { bool: { filter: [buildFilterQuery(options.filter), { range: { '@timestamp': { gte: options.since[0], format: 'epoch_millis' } } }] } },
+      sort: SORT_ASC,
+      search_after: [...options.since],
+      size: size + 1,
+      track_total_hits: false,
+    } as never,
+    ignore_unavailable: true,
+    allow_no_indices: true,
+  });
+  const hits = res.body.hits.hits;
+  return { rows: hits.slice(0, size).map((hit) => toRow(documentOf(hit))).reverse(), more: hits.length > size };
+}
+
 /** Encodes a cursor for a URL (`<millis>_<event id>`). */
 export function encodeCursor(cursor: Cursor): string {
   return `${cursor[0]}_${encodeURIComponent(cursor[1])}`;

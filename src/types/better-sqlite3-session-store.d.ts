@@ -13,6 +13,7 @@ declare module 'better-sqlite3-session-store' {
     get(sid: string, callback: (err: unknown, session?: session.SessionData | null) => void): void;
     set(sid: string, session: session.SessionData, callback?: (err?: unknown) => void): void;
     destroy(sid: string, callback?: (err?: unknown) => void): void;
+    touch(sid: string, session: session.SessionData, callback?: (err?: unknown) => void): void;
   }
   type SqliteStoreClass = typeof SqliteStore;
   export default function makeStore(s: typeof session): SqliteStoreClass;

@@ -28,10 +28,13 @@ export function neutraliseFormula(cell: string): string {
   return /^[\t\r]/.test(signs) ? `'${signs}` : signs;
 }
 
+/** A cell holding a quote or any separator is quoted (the pattern built once, not for every cell). */
+const NEEDS_QUOTES = new RegExp(`["${SEPARATORS}]`);
+
 /** One CSV cell: hidden characters shown, formulas neutralised, then quoted when it holds a quote or any separator (RFC 4180). */
 export function csvCell(value: string): string {
   const cell = neutraliseFormula(visibleText(value));
-  return new RegExp(`["${SEPARATORS}]`).test(cell) ? `"${cell.replace(/"/g, '""')}"` : cell;
+  return NEEDS_QUOTES.test(cell) ? `"${cell.replace(/"/g, '""')}"` : cell;
 }
 
 function csvRecord(row: AuditRow): string {

@@ -27,6 +27,8 @@ export interface HistogramView {
   from: string;
   to: string;
   max: string;
+  /** Said when counting stopped at its time budget: `Partial: counting stopped after 300 ms; …`. */
+  partial?: string;
 }
 
 /** `2026-11-24 10:00 UTC` (seconds shown only when the time has some). */
@@ -62,5 +64,6 @@ export function histogramView(histogram: Histogram | undefined, params: PagePara
     from: when(histogram.from),
     to: when(histogram.to),
     max: NUMBER.format(max),
+    ...(histogram.partial ? { partial: `Partial: counting stopped after ${NUMBER.format(histogram.budgetMs)} ms, so the bars show only part of the matching events (the list below is complete).` } : {}),
   };
 }

@@ -3,7 +3,7 @@ import { Router, type Request, type Response } from 'express';
 import type { Client } from '@opensearch-project/opensearch';
 import { AUDIT_ROLES } from '../model/vocabulary.js';
 import type { AuditRow } from '../model/row.js';
-import { decodeCursor, listEvents, type Cursor } from '../query/list.js';
+import { decodeCursor, listNewer, type Cursor } from '../query/list.js';
 import type { UserStore } from './auth/users.js';
 import { parsePageParams } from './filter-params.js';
 import { requireRole } from './require-role.js';
@@ -97,13 +97,13 @@ export function liveTailRoutes(options: LiveTailRouteOptions): Router {
       if (!user) return stop('signed-out');
       if (!(AUDIT_ROLES as readonly string[]).includes(user.role)) return stop('not-allowed');
       try {
-        const result = await listEvents(options.client, { filter: parsed.filter, before: cursor, size: BATCH, ...(options.index ? { index: options.index } : {}) });
+        const result = await listNewer(options.client, { filter: parsed.filter, since: cursor, size: BATCH, ...(options.index ? { index: options.index } : {}) });
         const newest = result.rows[0];
         if (newest && !closed) cursor = [newest.time.getTime(), newest.id];
         // Reads of the audit log do not wake a tail: the page's fetch of the new rows is itself a read, which would
         // wake this tail (and every other open one) again, forever. They show with the next other event, or on reload.
         const fresh = result.rows.filter((row) => !isAuditLogRead(row));
-        if (fresh.length && !closed) send(res, 'events', { count: fresh.length, ids: fresh.map((row) => row.id), more: !!result.prev });
+        if (fresh.length && !closed) send(res, 'events', { count: fresh.length, ids: fresh.map((row) => row.id), more: result.more });
       } catch (error) {
         // OpenSearch away for a moment: say so, and keep trying.
         if (!closed) send(res, 'paused', { reason: (error as Error).name });

@@ -68,15 +68,15 @@ describe('search syntax: what an auditor types', () => {
   });
 
   describe('wildcards on target and user', () => {
-    it('queries the wildcard sub-fields, ignoring case, for a value with *', () => {
+    it('matches a value with * over the keyword fields’ terms (not the wildcard sub-fields), ignoring case', () => {
       const query = buildFilterQuery(parse('target:*-dev user:*@example.com')) as { bool: { filter: unknown[] } };
       expect(query.bool.filter).to.deep.equal([
-        { bool: { should: [{ wildcard: { 'audit_trail.resource.target.wildcard': { value: '*-dev', case_insensitive: true } } }], minimum_should_match: 1 } },
+        { bool: { should: [{ wildcard: { 'audit_trail.resource.target': { value: '*-dev', case_insensitive: true } } }], minimum_should_match: 1 } },
         {
           bool: {
             should: [
-              { wildcard: { 'user.name.wildcard': { value: '*@example.com', case_insensitive: true } } },
-              { wildcard: { 'user.email.wildcard': { value: '*@example.com', case_insensitive: true } } },
+              { wildcard: { 'user.name': { value: '*@example.com', case_insensitive: true } } },
+              { wildcard: { 'user.email': { value: '*@example.com', case_insensitive: true } } },
             ],
             minimum_should_match: 1,
           },

@@ -79,6 +79,14 @@ describe('storage set-up (real OpenSearch)', () => {
       expect(count.body.count).to.equal(ACTIONS.length);
     });
 
+    it('the stream’s backing index keeps its events in the list’s order: newest first, then by event id', async () => {
+      const stream = dataStreamName(namespace);
+      const res = await client.indices.getSettings({ index: stream, name: 'index.sort.*' } as never);
+      const settings = Object.values(res.body as Record<string, { settings: { index: { sort: unknown } } }>).map((s) => s.settings.index.sort);
+      expect(settings).to.have.length.above(0);
+      for (const sort of settings) expect(sort).to.deep.equal({ field: ['@timestamp', 'event.id'], order: ['desc', 'desc'] });
+    });
+
     it('refuses a document whose typed field is wrong (an ip that is not one)', async () => {
       const stream = dataStreamName(namespace);
       const doc = toEcsDocument(validateEvent(sampleEvent({ id: undefined })));

@@ -2,8 +2,20 @@ import { expect } from '../helpers/chai.js';
 import { countText } from '../../src/web/page-view.js';
 import { withoutEmptyParams } from '../../src/web/clean-url.js';
 import { histogramView } from '../../src/web/histogram-view.js';
-import { stepFor } from '../../src/query/histogram.js';
+import { eventHistogram, stepFor, type Histogram } from '../../src/query/histogram.js';
+import { ConfigurationError } from '../../src/model/errors.js';
 import { parsePageParams } from '../../src/web/filter-params.js';
+
+/** A complete histogram of two one-hour buckets from 2026-11-24 10:00 UTC with these counts. */
+const histogramOf = (counts: [number, number]): Histogram => ({
+  interval: '1h',
+  from: new Date('2026-11-24T10:00Z'),
+  to: new Date('2026-11-24T12:00Z'),
+  buckets: counts.map((count, i) => ({ start: new Date(Date.parse('2026-11-24T10:00Z') + i * 3600_000), end: new Date(Date.parse('2026-11-24T11:00Z') + i * 3600_000), count })),
+  partial: false,
+  budgetMs: 300,
+  took: 1,
+});
 
 describe('list page parts', () => {
   describe('the count', () => {
@@ -35,19 +47,25 @@ describe('list page parts', () => {
       const params = parsePageParams({ action: 'login', range: '7d' }, { now: new Date('2026-11-24T12:00Z'), defaultSize: 50 }).params;
       const view = histogramView(
         {
-          interval: '1h',
-          from: new Date('2026-11-24T10:00Z'),
-          to: new Date('2026-11-24T12:00Z'),
-          buckets: [
-            { start: new Date('2026-11-24T10:00Z'), end: new Date('2026-11-24T11:00Z'), count: 0 },
-            { start: new Date('2026-11-24T11:00Z'), end: new Date('2026-11-24T12:00Z'), count: 7 },
-          ],
+          ...histogramOf([0, 7]),
         },
         params,
       )!;
       expect(view.bars[0]!.href).to.equal(undefined);
       expect(view.bars[1]!.href).to.equal('/manage/audit?action=login&from=2026-11-24T11%3A00%3A00.000Z&to=2026-11-24T12%3A00%3A00.000Z');
       expect(view.bars[1]!.label).to.equal('7 events, 2026-11-24 11:00 UTC – 2026-11-24 12:00 UTC');
+      expect(view.partial).to.equal(undefined);
+    });
+    it('refuses a time budget that is not a positive whole number of milliseconds, naming the option', async () => {
+      for (const budgetMs of [0, -5, 2.5]) {
+        await expect(eventHistogram(null as never, { now: new Date(), budgetMs })).to.be.rejectedWith(ConfigurationError, 'budgetMs');
+      }
+    });
+    it('says so when counting stopped at its time budget, and that the list is complete', () => {
+      const params = parsePageParams({}, { now: new Date('2026-11-24T12:00Z'), defaultSize: 50 }).params;
+      const view = histogramView({ ...histogramOf([3, 4]), partial: true, budgetMs: 300 }, params)!;
+      expect(view.partial).to.equal('Partial: counting stopped after 300 ms, so the bars show only part of the matching events (the list below is complete).');
+      expect(view.bars.map((b) => b.count)).to.deep.equal([3, 4]);
     });
   });
 });

@@ -7,6 +7,8 @@ import { testClient } from '../helpers/opensearch.js';
 import { dropNamespace, freshNamespace } from '../helpers/namespace.js';
 import { dataStreamName } from '../../src/storage/template.js';
 import { UserStore } from '../../src/web/auth/users.js';
+import { sessionStore } from '../../src/web/auth/session.js';
+import { ConfigurationError } from '../../src/model/errors.js';
 import type { AuditEvent } from '../../src/model/event.js';
 import { HttpSession, PASSWORD, seedEvents, startHarness, type Harness } from './harness.js';
 import { NOW, knownEvents } from './known-events.js';
@@ -24,6 +26,17 @@ describe('web view: sessions, sign-in and headers (real OpenSearch, HTTP)', func
     const db = sessionDb();
     try {
       return (db.prepare('SELECT count(*) AS n FROM sessions').get() as { n: number }).n;
+    } finally {
+      db.close();
+    }
+  };
+
+  const sessionId = (http: HttpSession): string => decodeURIComponent(http.cookieValue.slice('audit_trail.sid='.length)).replace(/^s:/, '').split('.')[0]!;
+  /** The idle deadline the store holds for a browser's session. */
+  const storedExpiry = (http: HttpSession): string => {
+    const db = sessionDb();
+    try {
+      return (db.prepare('SELECT expire FROM sessions WHERE sid = ?').get(sessionId(http)) as { expire: string }).expire;
     } finally {
       db.close();
     }
@@ -126,10 +139,60 @@ describe('web view: sessions, sign-in and headers (real OpenSearch, HTTP)', func
       expect(res.headers.get('location')).to.match(/^\/login\?next=/);
     });
 
+    it('a signed-in session’s idle deadline is written at most once per interval, not on every request', async () => {
+      const http = new HttpSession(h.web.url);
+      await http.signIn('aude');
+      // The first page adds the form token to the session: a change, saved as such.
+      expect((await http.request('/manage/audit')).status).to.equal(200);
+      const first = storedExpiry(http);
+      for (let i = 0; i < 5; i++) expect((await http.request('/manage/audit')).status).to.equal(200);
+      expect(storedExpiry(http)).to.equal(first);
+    });
+
+    it('once the interval has passed, a request moves the idle deadline on', async () => {
+      const quick = await h.restart({ sessionLifetime: { idleMs: 60_000, touchEveryMs: 300 } });
+      const http = new HttpSession(quick.url);
+      await http.signIn('aude');
+      expect((await http.request('/manage/audit')).status).to.equal(200);
+      const first = Date.parse(storedExpiry(http));
+      expect((await http.request('/manage/audit')).status).to.equal(200);
+      expect(Date.parse(storedExpiry(http)), 'within the interval').to.equal(first);
+      await sleep(400);
+      expect((await http.request('/manage/audit')).status).to.equal(200);
+      expect(Date.parse(storedExpiry(http)) - first, 'after the interval').to.be.at.least(300);
+    });
+
+    it('a session in use outlives its idle lifetime; unused for that long, it ends', async () => {
+      // The store compares deadlines to the second: an idle lifetime of 4 s lasts 3 to 4 s.
+      const short = await h.restart({ sessionLifetime: { idleMs: 4000, touchEveryMs: 500 } });
+      const http = new HttpSession(short.url);
+      await http.signIn('aude');
+      for (let i = 0; i < 7; i++) {
+        await sleep(800);
+        expect((await http.request('/manage/audit')).status, `use ${i + 1}`).to.equal(200);
+      }
+      await sleep(4100);
+      const res = await http.request('/manage/audit');
+      expect(res.status).to.equal(303);
+      expect(res.headers.get('location')).to.match(/^\/login\?next=/);
+    });
+
+    it('a touch after the store’s database has closed (a tail ending at shutdown) is reported, not thrown', async () => {
+      const db = new Database(':memory:');
+      const store = sessionStore(db, 60_000);
+      db.close();
+      const reported = await new Promise<unknown>((resolve) => store.touch!('some-session', { cookie: { expires: new Date(Date.now() + 60_000) } } as never, resolve as () => void));
+      expect(reported).to.be.an('error').with.property('message').that.includes('not open');
+    });
+
+    it('an interval not shorter than the idle lifetime is refused, naming the option', async () => {
+      await expect(h.restart({ sessionLifetime: { idleMs: 1000, touchEveryMs: 1000 } })).to.be.rejectedWith(ConfigurationError, 'sessionLifetime.touchEveryMs');
+    });
+
     it('by default a session lasts 12 hours from sign-in', async () => {
       const http = new HttpSession(h.web.url);
       await http.signIn('aude');
-      const sid = decodeURIComponent(http.cookieValue.slice('audit_trail.sid='.length)).replace(/^s:/, '').split('.')[0]!;
+      const sid = sessionId(http);
       const age = (ms: number): void => {
         const db = sessionDb();
         try {

@@ -1,4 +1,5 @@
 // What every command shares: the Command shape, exit codes, usage errors, argument parsing with --help and --config, and scrubbed output.
+import { ConfigurationError } from '../model/errors.js';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 
 /** Exit codes of every command. */
@@ -41,12 +42,27 @@ export class UsageError extends Error {
   override readonly name = 'UsageError';
 }
 
-/** The command ran and refused or failed for a reason it explains: exit 1, the message as is. */
 /** The `--namespace` of a command: lower-case letters, digits and _ (as data stream names take them), else a usage error. */
 export function namespaceArgument(value: string): string {
   if (!/^[a-z0-9_]{1,100}$/.test(value)) throw new UsageError(`--namespace ${value}: use lower-case letters, digits and _ only`);
   return value;
 }
+
+/**
+ * Runs an option check and turns its ConfigurationError into a usage error (exit 2): worded by `say`, or by
+ * default the error's own words with the option named as its flag (`rolloverAge` → `--rollover-age`).
+ */
+export function asUsage<T>(check: () => T, say?: (error: ConfigurationError) => string): T {
+  try {
+    return check();
+  } catch (error) {
+    if (!(error instanceof ConfigurationError)) throw error;
+    const flag = error.option.startsWith('--') ? error.option : `--${error.option.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`;
+    throw new UsageError(say ? say(error) : error.message.replace(`option "${error.option}"`, flag));
+  }
+}
+
+/** The command ran and refused or failed for a reason it explains: exit 1, the message as is. */
 
 export class CommandError extends Error {
   override readonly name = 'CommandError';

@@ -1,12 +1,11 @@
 // `audit-trail retention status|set|hold|release|apply`: each namespace's retention period and legal hold (kept in the cluster), and the retention job for clusters without ISM.
-import { ConfigurationError } from '../model/errors.js';
 import { hasIsm, installIsmPolicy } from '../storage/ism.js';
 import { checkRetentionSettings, listRetentionSettings, readRetentionSettings, RETENTION_DEFAULTS, writeRetentionSettings, type RetentionSettings } from '../storage/retention-settings.js';
 import { listEventNamespaces } from '../query/namespaces.js';
 import { defaultDataDir } from '../web/auth/data.js';
 import { webSettingsFromEnvironment } from '../web/settings.js';
 import { CLI_AUDIT_HELP, openCliAudit, osUserName } from './cli-audit.js';
-import { COMMON_HELP, EXIT, UsageError, parse, type CliContext, type Command, namespaceArgument } from './command.js';
+import { COMMON_HELP, EXIT, UsageError, asUsage, parse, type CliContext, type Command, namespaceArgument } from './command.js';
 import { clusterFromEnvironment, effectiveEnvironment } from './config.js';
 import { retentionRun, runLines } from './retention-run.js';
 import { producerSigningKey } from './signing-key.js';
@@ -43,15 +42,6 @@ function namespaceOption(value: string | undefined, required: boolean): string |
   }
   return namespaceArgument(value);
 }
-
-const asUsage = <T>(f: () => T): T => {
-  try {
-    return f();
-  } catch (error) {
-    if (error instanceof ConfigurationError) throw new UsageError(error.message.replace(/^option "(\w+)"/, (_, o: string) => `--${o.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`));
-    throw error;
-  }
-};
 
 export const retentionCommand: Command = {
   name: 'retention',

@@ -5,8 +5,7 @@ import { checkClusterVersion, UnsupportedClusterError } from '../storage/cluster
 import { setupAuditStorage, type SetupResult } from '../storage/setup.js';
 import { DEFAULT_NAMESPACE } from '../model/vocabulary.js';
 import { checkReplicaSetting, REPLICA_DEFAULTS, type ReplicaChoice, type ReplicaSetting } from '../storage/replicas.js';
-import { ConfigurationError } from '../model/errors.js';
-import { COMMON_HELP, EXIT, UsageError, parse, type CliContext, type Command, namespaceArgument } from './command.js';
+import { COMMON_HELP, EXIT, UsageError, asUsage, parse, type CliContext, type Command, namespaceArgument } from './command.js';
 import { clusterFromEnvironment, effectiveEnvironment, type Cluster } from './config.js';
 
 const HELP = `usage: audit-trail setup [--namespace NAME] [--replicas N|auto]
@@ -75,10 +74,5 @@ export const setupCommand: Command = {
 
 /** `--replicas`: a usage error naming the flag when it is not auto or a count. */
 function replicasArgument(raw: string | undefined): ReplicaSetting {
-  try {
-    return checkReplicaSetting(raw, '--replicas');
-  } catch (error) {
-    if (error instanceof ConfigurationError) throw new UsageError(`--replicas ${raw}: give auto or a whole number from 0 to ${REPLICA_DEFAULTS.max}`);
-    throw error;
-  }
+  return asUsage(() => checkReplicaSetting(raw, '--replicas'), () => `--replicas ${raw}: give auto or a whole number from 0 to ${REPLICA_DEFAULTS.max}`);
 }

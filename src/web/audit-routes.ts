@@ -12,7 +12,7 @@ import { requireRole } from './require-role.js';
 import { filterSearch, parsePageParams, type ParsedPage } from './filter-params.js';
 import { withoutEmptyParams } from './clean-url.js';
 import { pageView } from './page-view.js';
-import { rowView } from './view-model.js';
+import { eventView } from './view-model.js';
 import { EXPORT_FORMATS, exportFileName, streamExport, type ExportFormat } from './export.js';
 import { reportAuditorAction, requestActor, requestSource, type AuditorAction, type AuditorActionHook, type AuditorActionKind } from './auditor-action.js';
 
@@ -110,7 +110,7 @@ export function auditRoutes(options: AuditRouteOptions): Router {
       return;
     }
     const { row, link } = found;
-    res.render('event', { title: `Event ${row.id}`, csrf: options.csrfToken(req), row: rowView(row, options.timeZone), link: { status: link.status, verified: link.status === 'verified', text: LINK_VERDICT_TEXT[link.status] } });
+    res.render('event', { title: `Event ${row.id}`, csrf: options.csrfToken(req), row: eventView(row, options.timeZone), link: { status: link.status, verified: link.status === 'verified', text: LINK_VERDICT_TEXT[link.status] } });
   });
 
   const exportRoute = (format: ExportFormat) => async (req: Request, res: Response): Promise<void> => {

@@ -8,6 +8,12 @@ export interface DiffLine {
   new: string;
 }
 
+/** A labelled value of a row's details in the list (request id, user agent, …). */
+export interface FactView {
+  label: string;
+  value: string;
+}
+
 export interface RowView {
   id: string;
   iso: string;
@@ -24,6 +30,12 @@ export interface RowView {
   reason: string;
   ip: string;
   diff: DiffLine[];
+  /** What the list shows under the diff: the row's ids, user agent and the app's details, each only when present. */
+  facts: FactView[];
+}
+
+/** One event on its own page: the row and the whole stored document as JSON. */
+export interface EventView extends RowView {
   json: string;
 }
 
@@ -32,7 +44,7 @@ export interface RowView {
  * spaces and CSV quotes), DEL and C1 controls, the Arabic letter mark, zero-width characters, directional marks,
  * embeddings, overrides and isolates, line and paragraph separators, invisible operators and the byte order mark.
  */
-const HIDDEN_CHARACTERS = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F\u061C\u180E\u200B-\u200F\u2028-\u202E\u2060-\u206F\uFEFF]/g;
+export const HIDDEN_CHARACTERS = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F\u061C\u180E\u200B-\u200F\u2028-\u202E\u2060-\u206F\uFEFF]/g;
 
 const codePoint = (char: string): string => char.codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0');
 
@@ -93,7 +105,22 @@ export function timeText(iso: string, timeZone?: string): { iso: string; utc: st
   return { iso: time.toISOString(), utc: exactUtc(time), local: timeFormat(timeZone).format(time) };
 }
 
-/** One row for the templates: every stored text through visibleText (and escaped by Handlebars when rendered). */
+/** The row's details beside its diff, in this order; empty values are left out. */
+function factsOf(row: AuditRow): FactView[] {
+  const facts: [string, string | undefined][] = [
+    ['Resource id', row.resource.id],
+    ['Request id', row.source.requestId],
+    ['User agent', row.source.userAgent],
+    ['Roles', row.actor.roles.join(', ')],
+    ['Details', row.details === undefined ? undefined : visibleJson(row.details)],
+  ];
+  return facts.filter((fact): fact is [string, string] => !!fact[1]).map(([label, value]) => ({ label, value: visibleText(value) }));
+}
+
+/**
+ * One row of the list for the templates: every stored text through visibleText (and escaped by Handlebars when
+ * rendered). The whole document is not part of it: the event's own page shows it ({@link eventView}).
+ */
 export function rowView(row: AuditRow, timeZone?: string): RowView {
   return {
     id: visibleText(row.id),
@@ -109,6 +136,11 @@ export function rowView(row: AuditRow, timeZone?: string): RowView {
     reason: visibleText(row.reason ?? ''),
     ip: visibleText(row.source.ip ?? ''),
     diff: diffLines(row),
-    json: visibleJson(redactDocument(row.document), 2),
+    facts: factsOf(row),
   };
+}
+
+/** One event for its own page: the row and the stored document as indented JSON, secret values replaced. */
+export function eventView(row: AuditRow, timeZone?: string): EventView {
+  return { ...rowView(row, timeZone), json: visibleJson(redactDocument(row.document), 2) };
 }

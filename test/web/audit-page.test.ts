@@ -151,7 +151,7 @@ describe('web view: Manage > Audit in Chromium (real OpenSearch)', function () {
   });
 
   describe('row expansion', () => {
-    it('shows the full event and the diff, secret fields as "changed" without values', async () => {
+    it('shows the diff, secret fields as "changed" without values, the ids and a link to the full event', async () => {
       const diffEvent = events.find((e) => e.diff)!;
       await page.goto(`${h.web.url}/manage/audit?q=target:dave@example.com`);
       const row = page.locator(`tbody.event[data-id="${diffEvent.id}"]`);
@@ -162,7 +162,13 @@ describe('web view: Manage > Audit in Chromium (real OpenSearch)', function () {
       const lines = await diff.locator('tbody tr').evaluateAll((trs) => trs.map((tr) => [...tr.children].map((c) => (c as unknown as { innerText: string }).innerText.trim())));
       expect(lines).to.deep.include(['role', 'member', 'auditor']);
       expect(lines).to.deep.include(['password', 'changed (secret: values not shown)']);
-      expect(await row.locator('pre.json').innerText()).to.include(`"id": "${diffEvent.id}"`);
+      const [labels, values] = [await row.locator('dl.facts dt').allTextContents(), await row.locator('dl.facts dd').allTextContents()];
+      expect(labels.map((label, i) => [label, values[i]])).to.deep.include(['Resource id', diffEvent.resource.id]);
+      // The stored document is on the event's own page, not repeated in every row of the list.
+      expect(await row.locator('pre.json').count()).to.equal(0);
+      await row.locator('a.event-link').click();
+      expect(new URL(page.url()).pathname).to.equal(`/manage/audit/events/${diffEvent.id}`);
+      expect(await page.locator('pre.json').innerText()).to.include(`"id": "${diffEvent.id}"`);
       const html = await page.content();
       expect(html).not.to.include(SECRET_OLD);
       expect(html).not.to.include(SECRET_NEW);
@@ -193,7 +199,7 @@ describe('web view: Manage > Audit in Chromium (real OpenSearch)', function () {
       expect(await row.locator('td.user').innerText()).to.equal(XSS_NAME);
       expect(await row.locator('td.target').innerText()).to.equal(XSS_TARGET);
       expect(await row.locator('summary').innerText()).to.include(XSS_TARGET);
-      expect(await row.locator('pre.json').innerText()).to.include('<script>alert(\\"xss-details\\")</script>');
+      expect(await row.locator('dl.facts').innerText()).to.include('<script>alert(\\"xss-details\\")</script>');
       // The list also loads the live tail's script.
       expect(await injected(page)).to.deep.equal({ ...nothingInjected, scripts: ['/static/audit.js', '/static/live-tail.js'] });
       expect({ pageErrors, cspViolations }).to.deep.equal({ pageErrors: [], cspViolations: [] });
@@ -272,7 +278,7 @@ describe('web view: Manage > Audit in Chromium (real OpenSearch)', function () {
         expect(ids).to.deep.equal(expected.slice(5, 10));
         const row = p.locator(`tbody.event[data-id="${ids[0]}"]`);
         await row.locator('summary').click();
-        expect(await row.locator('pre.json').isVisible()).to.equal(true);
+        expect(await row.locator('a.event-link').isVisible()).to.equal(true);
       } finally {
         await plain.close();
       }

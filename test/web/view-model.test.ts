@@ -1,5 +1,8 @@
 import { expect } from '../helpers/chai.js';
-import { visibleJson, visibleText } from '../../src/web/view-model.js';
+import { eventView, rowView, visibleJson, visibleText } from '../../src/web/view-model.js';
+import { validateEvent } from '../../src/model/event.js';
+import { toEcsDocument } from '../../src/model/ecs-document.js';
+import { toRow } from '../../src/model/row.js';
 
 describe('view model: hidden and bidirectional characters', () => {
   describe('visibleText writes each one as its code point', () => {
@@ -38,5 +41,37 @@ describe('view model: hidden and bidirectional characters', () => {
         expect(JSON.parse(visibleJson(value))).to.deep.equal(value);
       });
     }
+  });
+});
+
+describe('view model: a row of the list and an event on its own page', () => {
+  const event = validateEvent({
+    action: 'write', actor: { id: 'u-1', name: 'alice', roles: ['admin', 'owner'] }, resource: { type: 'user', id: 'u-9', target: 'bob' },
+    source: { requestId: 'req-7', userAgent: 'curl/8\u202E' }, diff: { role: { old: 'member', new: 'auditor' }, password: { old: 'a', new: 'b', secret: true } },
+    details: { ticket: 'OPS-1' },
+  });
+  const row = toRow(toEcsDocument(event));
+
+  it('the row carries its ids, user agent, roles and details as facts, and no whole document', () => {
+    const view = rowView(row);
+    expect(view.facts).to.deep.equal([
+      { label: 'Resource id', value: 'u-9' },
+      { label: 'Request id', value: 'req-7' },
+      { label: 'User agent', value: 'curl/8<U+202E>' },
+      { label: 'Roles', value: 'admin, owner' },
+      { label: 'Details', value: '{"ticket":"OPS-1"}' },
+    ]);
+    expect(view).not.to.have.property('json');
+  });
+
+  it('leaves out facts the event does not have', () => {
+    const bare = toRow(toEcsDocument(validateEvent({ action: 'login', actor: { id: 'u-1' }, resource: { type: 'user', id: 'u-1' } })));
+    expect(rowView(bare).facts.map((f) => f.label)).to.deep.equal(['Resource id']);
+  });
+
+  it('the event page has the stored document as indented JSON, secret values replaced', () => {
+    const { json } = eventView(row);
+    expect(json).to.include(`"id": "${event.id}"`).and.include('"changed": true');
+    expect(json).not.to.include('"old": "a"');
   });
 });

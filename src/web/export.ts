@@ -3,7 +3,7 @@ import type { Response } from 'express';
 import { shownText, type AuditRow } from '../model/row.js';
 import { FILTER_KEYS, ruleOf, valueOf, type AuditFilter } from '../query/filter-keys.js';
 import { formatQuery } from '../query/syntax.js';
-import { redactDocument, visibleJson, visibleText } from './view-model.js';
+import { HIDDEN_CHARACTERS, redactDocument, visibleJson, visibleText } from './view-model.js';
 
 export const EXPORT_FORMATS = ['csv', 'ndjson'] as const;
 export type ExportFormat = (typeof EXPORT_FORMATS)[number];
@@ -16,8 +16,12 @@ export const CSV_COLUMNS = [
 
 /** What a spreadsheet may split a CSV line on, whatever its locale: comma, semicolon, tab and line breaks. */
 const SEPARATORS = ',;\t\r\n';
-/** A formula sign (ASCII or full-width) at the start of the cell or after any separator, past spaces. */
-const FORMULA_START = new RegExp(`(^|[${SEPARATORS}])( *)([=+\\-@\\uFF1D\\uFF0B\\uFF0D\\uFF20])`, 'g');
+/** The signs a spreadsheet starts a formula with, ASCII and full-width. */
+const FORMULA_SIGNS = '=+\\-@\\uFF1D\\uFF0B\\uFF0D\\uFF20';
+/** A formula sign at the start of the cell or after any separator, past spaces. */
+const FORMULA_START = new RegExp(`(^|[${SEPARATORS}])( *)([${FORMULA_SIGNS}])`, 'g');
+/** A cell written as it is: no hidden character, quote or separator in it, and no formula sign first (most ids and times). */
+const PLAIN_CELL = new RegExp(`^(?! *[${FORMULA_SIGNS}])[^"${SEPARATORS}${HIDDEN_CHARACTERS.source.slice(1, -1)}]*$`);
 
 /**
  * A `'` before every formula sign that starts the cell or follows a separator (a spreadsheet splitting on `;` or tab
@@ -33,6 +37,7 @@ const NEEDS_QUOTES = new RegExp(`["${SEPARATORS}]`);
 
 /** One CSV cell: hidden characters shown, formulas neutralised, then quoted when it holds a quote or any separator (RFC 4180). */
 export function csvCell(value: string): string {
+  if (PLAIN_CELL.test(value)) return value;
   const cell = neutraliseFormula(visibleText(value));
   return NEEDS_QUOTES.test(cell) ? `"${cell.replace(/"/g, '""')}"` : cell;
 }

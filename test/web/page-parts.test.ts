@@ -56,6 +56,17 @@ describe('list page parts', () => {
       expect(view.bars[1]!.label).to.equal('7 events, 2026-11-24 11:00 UTC – 2026-11-24 12:00 UTC');
       expect(view.partial).to.equal(undefined);
     });
+    it('keeps every other part of the URL in each bar link, a value holding the marks of the link maker included', () => {
+      const now = new Date('2026-11-24T12:00Z');
+      for (const target of ['web-01', 'a\u0001b\u0002c', '%01%02']) {
+        const params = parsePageParams({ target, q: 'user:alice', tz: 'utc', range: '7d', action: ['login', 'create'] }, { now, defaultSize: 50 }).params;
+        const href = histogramView(histogramOf([0, 3]), params)!.bars[1]!.href!;
+        const query = new URL(href, 'http://x').searchParams;
+        expect([...query.keys()], target).to.deep.equal(['action', 'action', 'target', 'from', 'to', 'q', 'tz']);
+        expect(query.get('target'), target).to.equal(target);
+        expect([query.get('from'), query.get('to'), query.get('q')], target).to.deep.equal(['2026-11-24T11:00:00.000Z', '2026-11-24T12:00:00.000Z', 'user:alice']);
+      }
+    });
     it('refuses a time budget that is not a positive whole number of milliseconds, naming the option', async () => {
       for (const budgetMs of [0, -5, 2.5]) {
         await expect(eventHistogram(null as never, { now: new Date(), budgetMs })).to.be.rejectedWith(ConfigurationError, 'budgetMs');

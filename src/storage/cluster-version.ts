@@ -30,6 +30,12 @@ function atLeast(a: [number, number, number], b: [number, number, number]): bool
   return true;
 }
 
+/** True when a verdict's version is known and at least `min` (`2.17.0`). */
+export function runsAtLeast(verdict: ClusterVerdict, min: string): boolean {
+  const version = verdict.kind === 'supported' && verdict.version ? parseVersion(verdict.version) : undefined;
+  return version !== undefined && atLeast(version, parseVersion(min)!);
+}
+
 /** The verdict on a cluster from the JSON body of its `GET /` answer. */
 export function clusterVerdict(body: unknown): ClusterVerdict {
   const root = (body ?? {}) as { version?: { number?: unknown; distribution?: unknown }; tagline?: unknown };

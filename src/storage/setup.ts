@@ -5,6 +5,7 @@ import { TEMPLATE_VERSION } from '../model/vocabulary.js';
 import { decodeOpenSearchError, explainOpenSearchError } from './opensearch-error.js';
 import { checkClusterVersion, UnsupportedClusterError } from './cluster-version.js';
 import { installCheckpointTemplate } from './checkpoint-template.js';
+import { applySearchSettings, CONCURRENT_SEARCH, searchSettings, templateSearchMode, withSearchSettings } from './search-settings.js';
 import { applyReplicas, checkReplicaSetting, chooseReplicas, templateReplicas, type ReplicaChoice, type ReplicaSetting } from './replicas.js';
 
 export interface SetupResult {
@@ -18,6 +19,8 @@ export interface SetupResult {
   checkpointTemplate: 'installed' | 'unchanged';
   /** The replica count given to the templates and to the namespace's existing indices, and why. */
   replicas: ReplicaChoice;
+  /** The concurrent segment search mode given to the events' template and existing indices (absent before OpenSearch 2.17). */
+  concurrentSearch?: string;
 }
 
 export interface SetupOptions {
@@ -34,15 +37,16 @@ export interface SetupOptions {
 
 const statusOf = (error: unknown): number | undefined => decodeOpenSearchError(error).status;
 
-/** Version, content hash and explicit replica count of the installed template, or undefined when there is none. */
-export async function installedTemplate(client: Client): Promise<{ version: number; hash?: string; replicas?: number } | undefined> {
+/** Version, content hash, explicit replica count and search mode of the installed template, or undefined when there is none. */
+export async function installedTemplate(client: Client): Promise<{ version: number; hash?: string; replicas?: number; searchMode?: string } | undefined> {
   try {
     const res = await client.indices.getIndexTemplate({ name: INDEX_TEMPLATE_NAME });
     const found = res.body.index_templates?.[0]?.index_template as { version?: number; _meta?: { content_hash?: string }; template?: { settings?: unknown } } | undefined;
     const version = typeof found?.version === 'number' ? found.version : 0;
     const hash = found?._meta?.content_hash;
     const replicas = templateReplicas(found?.template?.settings);
-    return { version, ...(hash !== undefined && { hash }), ...(replicas !== undefined && { replicas }) };
+    const searchMode = templateSearchMode(found?.template?.settings);
+    return { version, ...(hash !== undefined && { hash }), ...(replicas !== undefined && { replicas }), ...(searchMode !== undefined && { searchMode }) };
   } catch (error) {
     if (statusOf(error) === 404) return undefined;
     throw explainOpenSearchError(error);
@@ -74,11 +78,12 @@ async function setup(client: Client, options: SetupOptions): Promise<SetupResult
   const replicas = await chooseReplicas(client, checkReplicaSetting(options.replicas));
   const installed = await installedTemplate(client);
   const previous = installed?.version;
-  const wanted = buildIndexTemplate(undefined, replicas.replicas);
+  const search = searchSettings(await checkClusterVersion(client));
+  const wanted = withSearchSettings(buildIndexTemplate(undefined, replicas.replicas), search);
   let template: SetupResult['template'];
   const stale = installed !== undefined && installed.version === TEMPLATE_VERSION && installed.hash !== wanted._meta.content_hash;
-  const otherReplicas = installed?.version === TEMPLATE_VERSION && installed.replicas !== replicas.replicas;
-  if (previous === undefined || previous < TEMPLATE_VERSION || stale || otherReplicas) {
+  const otherSettings = installed?.version === TEMPLATE_VERSION && (installed.replicas !== replicas.replicas || installed.searchMode !== search[CONCURRENT_SEARCH.setting]);
+  if (previous === undefined || previous < TEMPLATE_VERSION || stale || otherSettings) {
     await client.indices.putIndexTemplate({ name: INDEX_TEMPLATE_NAME, body: wanted as never }).catch(async (error: unknown) => {
       // An old cluster refuses the template's field types with a raw mapping error: say which version it runs instead.
       if (statusOf(error) === 400) {
@@ -111,7 +116,10 @@ async function setup(client: Client, options: SetupOptions): Promise<SetupResult
   }
   // Indices that exist already take the count now; the templates give it to those to come (every namespace's next rollover).
   for (const index of [stream, checkpointStreamName(options.namespace)]) await applyReplicas(client, index, replicas.replicas);
+  await applySearchSettings(client, stream, search);
   const result: SetupResult = { template, dataStream: stream, dataStreamCreated, checkpointTemplate, replicas };
+  const concurrentSearch = search[CONCURRENT_SEARCH.setting];
+  if (concurrentSearch) result.concurrentSearch = concurrentSearch;
   if (previous !== undefined) result.previousVersion = previous;
   return result;
 }

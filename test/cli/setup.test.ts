@@ -31,6 +31,7 @@ describe('audit-trail setup', function () {
       expect(second.code, second.stderr).to.equal(0);
       expect(second.stderr).to.include('template unchanged').and.include(`data stream ${dataStreamName(namespace)} already there`);
       expect(second.stderr, 'the replica choice, counted').to.include('[setup] replicas 0 (1 data node)');
+      expect(second.stderr, 'the search setting').to.include('[setup] concurrent segment search auto');
     });
 
     it('--replicas: says it was given and that one node cannot hold it; auto counts again', async () => {

@@ -8,6 +8,8 @@ import { buildIndexTemplate, buildMappingProperties, dataStreamName, INDEX_TEMPL
 import { validateEvent } from '../../src/model/event.js';
 import { toEcsDocument } from '../../src/model/ecs-document.js';
 import { ACTIONS, TEMPLATE_VERSION } from '../../src/model/vocabulary.js';
+import { clusterVerdict } from '../../src/storage/cluster-version.js';
+import { CONCURRENT_SEARCH, searchSettings } from '../../src/storage/search-settings.js';
 
 describe('storage set-up (real OpenSearch)', () => {
   let client: Client;
@@ -56,6 +58,39 @@ describe('storage set-up (real OpenSearch)', () => {
       const res = await client.indices.getIndexTemplate({ name: INDEX_TEMPLATE_NAME });
       const installed = res.body.index_templates[0]!.index_template as unknown as { template: { mappings: { properties: unknown } } };
       expect(installed.template.mappings.properties).to.deep.equal(buildMappingProperties());
+    });
+  });
+
+  describe('concurrent segment search', () => {
+    const verdictOf = (number: string) => clusterVerdict({ version: { number, distribution: 'opensearch' } });
+    it('is asked for from OpenSearch 2.17 on, and not before or when the version is unknown', () => {
+      expect(searchSettings(verdictOf('2.16.1'))).to.deep.equal({});
+      expect(searchSettings(verdictOf('2.17.0'))).to.deep.equal({ [CONCURRENT_SEARCH.setting]: 'auto' });
+      expect(searchSettings(verdictOf('3.1.0'))).to.deep.equal({ [CONCURRENT_SEARCH.setting]: 'auto' });
+      expect(searchSettings(verdictOf('7.10.2'))).to.deep.equal({});
+      expect(searchSettings(clusterVerdict({ tagline: 'The OpenSearch Project: https://opensearch.org/' }))).to.deep.equal({});
+    });
+
+    it('is set in the template and on the stream’s indices that were made without it', async () => {
+      await client.indices.putIndexTemplate({ name: INDEX_TEMPLATE_NAME, body: buildIndexTemplate() as never });
+      const other = freshNamespace();
+      try {
+        await client.indices.createDataStream({ name: dataStreamName(other) });
+        const modeOf = async (): Promise<unknown[]> => {
+          const res = await client.indices.getSettings({ index: dataStreamName(other), flat_settings: true } as never);
+          return Object.values(res.body as Record<string, { settings: Record<string, unknown> }>).map((s) => s.settings[CONCURRENT_SEARCH.setting]);
+        };
+        expect(await modeOf()).to.deep.equal([undefined]);
+        const result = await setupAuditStorage(client, { namespace: other });
+        expect(result.concurrentSearch).to.equal('auto');
+        expect(await modeOf()).to.deep.equal(['auto']);
+        const res = await client.indices.getIndexTemplate({ name: INDEX_TEMPLATE_NAME });
+        const settings = (res.body.index_templates[0]!.index_template as unknown as { template: { settings: unknown } }).template.settings;
+        expect(settings).to.have.nested.property('index.search.concurrent_segment_search.mode', 'auto');
+        expect((await setupAuditStorage(client, { namespace: other })).template).to.equal('unchanged');
+      } finally {
+        await dropNamespace(client, other);
+      }
     });
   });
 

@@ -75,7 +75,8 @@ export function createWebApp(options: WebAppOptions): Express {
   app.disable('x-powered-by');
   const trustProxy = options.trustProxy === undefined || options.trustProxy === false ? false : parseTrustProxy([options.trustProxy].flat().join(','), 'trustProxy');
   if (trustProxy !== false) app.set('trust proxy', trustProxy);
-  app.engine('hbs', engine({ extname: '.hbs', defaultLayout: 'main', layoutsDir: here('./views/layouts'), partialsDir: here('./views/partials'), compilerOptions: { preventIndent: true } }));
+  // The views use Handlebars' own helpers only: with knownHelpersOnly a {{value}} compiles to a plain lookup, not a helper check.
+  app.engine('hbs', engine({ extname: '.hbs', defaultLayout: 'main', layoutsDir: here('./views/layouts'), partialsDir: here('./views/partials'), compilerOptions: { preventIndent: true, knownHelpersOnly: true } }));
   app.set('view engine', 'hbs');
   app.set('views', here('./views'));
   // Templates compiled once, not read and compiled again on every request (Express caches views only in production).

@@ -32,7 +32,7 @@ export interface Command {
   name: string;
   /** One line for the overview. */
   summary: string;
-  /** The whole `--help` text. */
+  /** The whole `--help` text (the dispatcher prints it for `--help` or `-h`, and `run` is not called). */
   help: string;
   run(args: string[], ctx: CliContext): Promise<number>;
 }

@@ -42,10 +42,6 @@ export const dashboardsCommand: Command = {
   help: HELP,
   async run(args: string[], ctx: CliContext): Promise<number> {
     const { values, positionals } = parse(args, { url: { type: 'string' } });
-    if (values.help) {
-      ctx.out(HELP);
-      return EXIT.ok;
-    }
     const [action, ...rest] = positionals;
     if (action !== 'import') throw new UsageError(action ? `unknown action '${action}': use 'dashboards import'` : "give the action: 'dashboards import'");
     if (rest.length) throw new UsageError(`unexpected argument '${rest[0]}' (give the URL with --url)`);

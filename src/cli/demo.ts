@@ -70,10 +70,6 @@ export const demoCommand: Command = {
   help: HELP,
   async run(args: string[], ctx: CliContext): Promise<number> {
     const { values, positionals } = parse(args, { namespace: { type: 'string' }, count: { type: 'string' }, force: { type: 'boolean' }, 'allow-remote': { type: 'boolean' } });
-    if (values.help) {
-      ctx.out(HELP);
-      return EXIT.ok;
-    }
     if (positionals.length) throw new UsageError(`unexpected argument '${positionals[0]}'`);
     const namespace = namespaceArgument(values.namespace ?? DEMO_NAMESPACE);
     const count = values.count === undefined ? undefined : Number(values.count);

@@ -48,6 +48,12 @@ async function main(argv: string[], ctx: CliContext = processContext()): Promise
     ctx.err(`unknown command '${name}'\n\n${OVERVIEW}`);
     return EXIT.usage;
   }
+  // Every command's --help is answered here, before its arguments are read (so it needs nothing else right).
+  const optionArgs = args.includes('--') ? args.slice(0, args.indexOf('--')) : args;
+  if (optionArgs.includes('--help') || optionArgs.includes('-h')) {
+    ctx.out(command.help);
+    return EXIT.ok;
+  }
   try {
     return await command.run(args, ctx);
   } catch (error) {

@@ -32,10 +32,6 @@ export const opensearchCommand: Command = {
   help: HELP,
   async run(args: string[], ctx: CliContext): Promise<number> {
     const { values, positionals } = parse(args, { name: { type: 'string' }, port: { type: 'string' }, heap: { type: 'string' }, nodes: { type: 'string' } });
-    if (values.help) {
-      ctx.out(HELP);
-      return EXIT.ok;
-    }
     const [action, ...rest] = positionals;
     if (!action || !['start', 'stop', 'status'].includes(action)) throw new UsageError(action ? `unknown action '${action}': use start, stop or status` : 'give the action: start, stop or status');
     if (rest.length) throw new UsageError(`unexpected argument '${rest[0]}'`);

@@ -52,10 +52,6 @@ export const retentionCommand: Command = {
       namespace: { type: 'string' }, keep: { type: 'string' }, 'rollover-age': { type: 'string' }, 'rollover-size': { type: 'string' },
       reason: { type: 'string' }, 'dry-run': { type: 'boolean' },
     });
-    if (values.help) {
-      ctx.out(HELP);
-      return EXIT.ok;
-    }
     const [action, extra] = positionals;
     if (!action || !(ACTIONS as readonly string[]).includes(action)) throw new UsageError(`say what to do: ${ACTIONS.join(', ')}`);
     if (extra !== undefined) throw new UsageError(`unexpected argument '${extra}'`);

@@ -143,10 +143,6 @@ export const serveCommand: Command = {
   help: HELP,
   async run(args: string[], ctx: CliContext): Promise<number> {
     const { values, positionals } = parse(args, { port: { type: 'string' }, host: { type: 'string' } });
-    if (values.help) {
-      ctx.out(HELP);
-      return EXIT.ok;
-    }
     if (positionals.length) throw new UsageError(`unexpected argument '${positionals[0]}'`);
     const env = effectiveEnvironment(ctx, values.config);
     if (values.port !== undefined) env[WEB_ENV.port] = values.port;

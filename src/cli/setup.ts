@@ -55,10 +55,6 @@ export const setupCommand: Command = {
   help: HELP,
   async run(args: string[], ctx: CliContext): Promise<number> {
     const { values, positionals } = parse(args, { namespace: { type: 'string' }, replicas: { type: 'string' } });
-    if (values.help) {
-      ctx.out(HELP);
-      return EXIT.ok;
-    }
     if (positionals.length) throw new UsageError(`unexpected argument '${positionals[0]}'`);
     const namespace = namespaceArgument(values.namespace ?? DEFAULT_NAMESPACE);
     const replicas = replicasArgument(values.replicas);

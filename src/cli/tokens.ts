@@ -55,10 +55,6 @@ export const tokensCommand: Command = {
   help: HELP,
   async run(args: string[], ctx: CliContext): Promise<number> {
     const { values, positionals } = parse(args, { role: { type: 'string' }, expires: { type: 'string' } });
-    if (values.help) {
-      ctx.out(HELP);
-      return EXIT.ok;
-    }
     const [action, name, ...rest] = positionals;
     const arity: Record<string, number> = { create: 1, list: 0, revoke: 1 };
     if (!action) throw new UsageError('give an action: create, list or revoke');

@@ -70,10 +70,6 @@ export const usersCommand: Command = {
   help: HELP,
   async run(args: string[], ctx: CliContext): Promise<number> {
     const { values, positionals } = parse(args, { role: { type: 'string' }, 'password-stdin': { type: 'boolean' } });
-    if (values.help) {
-      ctx.out(HELP);
-      return EXIT.ok;
-    }
     const [action, name, ...rest] = positionals;
     const arity: Record<string, number> = { add: 1, reset: 1, list: 0, remove: 1, role: 2 };
     if (!action) throw new UsageError('give an action: add, reset, list, remove or role');

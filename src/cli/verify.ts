@@ -97,10 +97,6 @@ export const verifyCommand: Command = {
       namespace: { type: 'string' }, from: { type: 'string' }, to: { type: 'string' }, json: { type: 'boolean' },
       keys: { type: 'string', multiple: true }, anchor: { type: 'string' },
     });
-    if (values.help) {
-      ctx.out(HELP);
-      return EXIT.ok;
-    }
     if (positionals.length) throw new UsageError(`unexpected argument '${positionals[0]}'`);
     const namespace = namespaceArgument(values.namespace ?? DEFAULT_NAMESPACE);
     const now = new Date();

@@ -11,6 +11,7 @@ import { openWebDatabase } from '../src/web/auth/data.js';
 import { TokenStore } from '../src/web/api/token-store.js';
 import { startWebServer, type WebServer } from '../src/web/server.js';
 import { startHttpTimer, type HttpTimer } from './http-timer.js';
+import { signIn } from './sign-in.js';
 
 const REPEAT = Number(process.env.BENCH_REPEAT ?? 20);
 const PAGE = 50;
@@ -79,12 +80,7 @@ export async function benchApi(web: WebServer, dataDir: string, total: number, t
   const password = randomBytes(12).toString('hex');
   const username = `tail-${randomBytes(3).toString('hex')}`;
   await web.users.add(username, 'auditor', password);
-  const loginPage = await fetch(`${web.url}/login`);
-  // Every cookie the sign-in page sets (the sign-in form's token is checked against one).
-  let cookie = loginPage.headers.getSetCookie().map((c) => c.split(';')[0]!).join('; ');
-  const csrf = /name="_csrf" value="([^"]+)"/.exec(await loginPage.text())![1]!;
-  const login = await fetch(`${web.url}/login`, { method: 'POST', headers: { cookie, 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams({ _csrf: csrf, username, password }).toString(), redirect: 'manual' });
-  cookie = login.headers.getSetCookie().find((c) => c.startsWith('audit_trail.sid='))!.split(';')[0]!;
+  const cookie = await signIn(web.url, username, password);
   const pageLoads = (): Promise<number[]> => time(timer, `${web.url}/manage/audit`, { cookie }, REPEAT * 2);
   const openTails = async (): Promise<AbortController> => {
     const tails = new AbortController();

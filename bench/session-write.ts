@@ -6,6 +6,7 @@ import { randomBytes } from 'node:crypto';
 import { Client } from '@opensearch-project/opensearch';
 import { startWebServer } from '../src/web/server.js';
 import { startHttpTimer } from './http-timer.js';
+import { signIn } from './sign-in.js';
 const client = new Client({ node: process.env.OPENSEARCH_URL ?? 'http://127.0.0.1:9200' });
 console.log('| round | session written | p50 ms | p95 ms | load (1 min) |');
 console.log('| ---: | --- | ---: | ---: | ---: |');
@@ -17,11 +18,7 @@ for (let round = 1; round <= 3; round++) {
     const web = await startWebServer({ client, index: 'logs-audit_trail.events-bench_web_sorted', port: 0, dataDir, sessionSecret: randomBytes(32).toString('hex'), sessionLifetime: { touchEveryMs } });
     const password = randomBytes(12).toString('hex');
     await web.users.add('bench', 'auditor', password);
-    const lp = await fetch(`${web.url}/login`);
-    const lc = lp.headers.getSetCookie().map((c) => c.split(';')[0]!).join('; ');
-    const csrf = /name="_csrf" value="([^"]+)"/.exec(await lp.text())![1]!;
-    const login = await fetch(`${web.url}/login`, { method: 'POST', headers: { cookie: lc, 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams({ _csrf: csrf, username: 'bench', password }).toString(), redirect: 'manual' });
-    const cookie = login.headers.getSetCookie().find((c) => c.startsWith('audit_trail.sid='))!.split(';')[0]!;
+    const cookie = await signIn(web.url, 'bench', password);
     const walls: number[] = [];
     for (let i = 0; i < 60; i++) { const r = await timer.get(`${web.url}/nowhere`, { cookie }); if (r.status !== 404) throw new Error(String(r.status)); if (i >= 5) walls.push(r.wall); }
     console.log(`| round ${round} | ${touchEveryMs ? 'at most once a minute' : 'every request'} | ${q(walls, 0.5)} | ${q(walls, 0.95)} | ${loadavg()[0]!.toFixed(1)} |`);

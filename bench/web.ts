@@ -17,6 +17,7 @@ import { startWebServer } from '../src/web/server.js';
 import { benchApi } from './api.js';
 import { benchExport } from './export.js';
 import { startHttpTimer } from './http-timer.js';
+import { signIn } from './sign-in.js';
 
 const TOTAL = Number(process.env.BENCH_EVENTS ?? 1_000_000);
 const NAMESPACE = process.env.BENCH_NAMESPACE ?? 'bench_web';
@@ -126,12 +127,7 @@ async function main(): Promise<void> {
   const web = await startWebServer({ client, index, port: 0, dataDir, sessionSecret: randomBytes(32).toString('hex'), now: () => NOW });
   const password = randomBytes(12).toString('hex');
   await web.users.add('bench', 'auditor', password);
-  const loginResponse = await fetch(`${web.url}/login`);
-  // Every cookie the sign-in page sets: the sign-in form's token is checked against one.
-  const loginCookies = loginResponse.headers.getSetCookie().map((c) => c.split(';')[0]!).join('; ');
-  const csrf = /name="_csrf" value="([^"]+)"/.exec(await loginResponse.text())![1]!;
-  const login = await fetch(`${web.url}/login`, { method: 'POST', headers: { cookie: loginCookies, 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams({ _csrf: csrf, username: 'bench', password }).toString(), redirect: 'manual' });
-  const cookie = login.headers.getSetCookie().find((c) => c.startsWith('audit_trail.sid='))!.split(';')[0]!;
+  const cookie = await signIn(web.url, 'bench', password);
 
   console.log(`\n[bench] ${TOTAL.toLocaleString('en')} events in ${index}, load average ${loadavg().map((x) => x.toFixed(1)).join(' ')}, ${REPEAT} requests per cell (${COLD_REPEAT} cold), ${PAGE} rows a page; times in ms. handler = the page handler's OpenSearch time (list and histogram in parallel, from Server-Timing); wall = the whole HTTP request seen by a client in another process (render included); cold = wall with OpenSearch's request cache cleared before each request (the histogram is otherwise served from it on repeats).`);
   console.log('| filter | matches | page 1 handler p50/p95 | page 1 wall p95 | page 1 cold p95 | page 1 cold took list / histogram p95 | page 1,000 handler p50/p95 | page 1,000 wall p95 | page 1,000 cold p95 | page 1,000 cold took list / histogram p95 | worst p95 / 50 ms | load (1 min) |');

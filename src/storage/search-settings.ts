@@ -6,9 +6,12 @@ import { decodeOpenSearchError } from './opensearch-error.js';
 /** The index setting, and the first OpenSearch release that has it (2.15 and 2.16 know only an on/off switch for every search). */
 export const CONCURRENT_SEARCH = { setting: 'index.search.concurrent_segment_search.mode', mode: 'auto', since: '2.17.0' } as const;
 
-/** The search settings for a cluster: `auto` concurrent segment search from 2.17 on (OpenSearch then uses it for aggregations, not for sorted pages); none before, or when the version is unknown. */
-export function searchSettings(verdict: ClusterVerdict): Record<string, string> {
-  return runsAtLeast(verdict, CONCURRENT_SEARCH.since) ? { [CONCURRENT_SEARCH.setting]: CONCURRENT_SEARCH.mode } : {};
+/**
+ * The search settings for a cluster: `auto` concurrent segment search from 2.17 on (OpenSearch then uses it for
+ * aggregations, not for sorted pages); none before, or when the version is unknown or could not be read.
+ */
+export function searchSettings(verdict: ClusterVerdict | undefined): Record<string, string> {
+  return verdict && runsAtLeast(verdict, CONCURRENT_SEARCH.since) ? { [CONCURRENT_SEARCH.setting]: CONCURRENT_SEARCH.mode } : {};
 }
 
 /** A template body with these settings added. */

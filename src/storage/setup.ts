@@ -78,18 +78,17 @@ async function setup(client: Client, options: SetupOptions): Promise<SetupResult
   const replicas = await chooseReplicas(client, checkReplicaSetting(options.replicas));
   const installed = await installedTemplate(client);
   const previous = installed?.version;
-  const search = searchSettings(await checkClusterVersion(client));
+  // A user allowed to set up but not to read GET / (cluster:monitor/main) still can: without the version, no search settings.
+  const verdict = await checkClusterVersion(client).catch(() => undefined);
+  const search = searchSettings(verdict);
   const wanted = withSearchSettings(buildIndexTemplate(undefined, replicas.replicas), search);
   let template: SetupResult['template'];
   const stale = installed !== undefined && installed.version === TEMPLATE_VERSION && installed.hash !== wanted._meta.content_hash;
   const otherSettings = installed?.version === TEMPLATE_VERSION && (installed.replicas !== replicas.replicas || installed.searchMode !== search[CONCURRENT_SEARCH.setting]);
   if (previous === undefined || previous < TEMPLATE_VERSION || stale || otherSettings) {
-    await client.indices.putIndexTemplate({ name: INDEX_TEMPLATE_NAME, body: wanted as never }).catch(async (error: unknown) => {
+    await client.indices.putIndexTemplate({ name: INDEX_TEMPLATE_NAME, body: wanted as never }).catch((error: unknown) => {
       // An old cluster refuses the template's field types with a raw mapping error: say which version it runs instead.
-      if (statusOf(error) === 400) {
-        const verdict = await checkClusterVersion(client).catch(() => undefined);
-        if (verdict && !verdict.supported) throw new UnsupportedClusterError(verdict);
-      }
+      if (statusOf(error) === 400 && verdict && !verdict.supported) throw new UnsupportedClusterError(verdict);
       throw error;
     });
     template = previous === undefined ? 'installed' : stale || previous < TEMPLATE_VERSION ? 'upgraded' : 'unchanged';

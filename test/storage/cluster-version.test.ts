@@ -67,4 +67,27 @@ describe('cluster version check', () => {
       await expect(setupAuditStorage(refusingClient('2.19.6'))).to.be.rejectedWith(/mapper_parsing_exception/);
     });
   });
+
+  describe('setup by a user who may not read GET /', () => {
+    it('sets up without the version-dependent search setting instead of failing', async () => {
+      const templates: { settings: Record<string, unknown> }[] = [];
+      const ok = async () => ({ body: {} });
+      const client = {
+        info: async () => Promise.reject(Object.assign(new Error('security_exception: no permissions for [cluster:monitor/main]'), { meta: { statusCode: 403 } })),
+        cluster: { health: async () => ({ body: { number_of_data_nodes: 1 } }) },
+        indices: {
+          getIndexTemplate: async () => Promise.reject(Object.assign(new Error('not found'), { meta: { statusCode: 404 } })),
+          putIndexTemplate: async ({ body }: { body: { template: { settings: Record<string, unknown> } } }) => {
+            templates.push(body.template);
+            return { body: { acknowledged: true } };
+          },
+          createDataStream: ok,
+          putSettings: ok,
+        },
+      } as unknown as Client;
+      const result = await setupAuditStorage(client, { namespace: 'no_main' });
+      expect(result).to.include({ template: 'installed', dataStreamCreated: true }).and.not.have.property('concurrentSearch');
+      expect(templates[0]!.settings).to.not.have.property('index.search.concurrent_segment_search.mode');
+    });
+  });
 });

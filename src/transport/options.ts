@@ -72,7 +72,11 @@ export interface AuditTransportOptions {
   deadLetterIndex?: string;
   /** How long `close()` and winston's `finish` wait for delivery, in ms. Default: 10000. */
   closeTimeoutMs?: number;
-  /** Identifies this producer in `audit_trail.producer`. Default: `<hostname>-<pid>-<random>`, made once and kept in `spoolDir` when there is one. */
+  /**
+   * Identifies this producer in `audit_trail.producer`. Default: `<hostname>-<pid>-<random>`, made once and kept in
+   * `spoolDir` when there is one. Its sequence and chain survive a restart only in a `spoolDir`: a fixed id without one
+   * numbers from 1 again at each start, and `verify` reports the second documents at those numbers as `forged`.
+   */
   producerId?: string;
   /** `service.name` of the documents. Default: none. */
   serviceName?: string;

@@ -37,7 +37,7 @@ export async function setupCluster(cluster: Cluster, namespace: string, log: (li
   const verdict = await checkClusterVersion(cluster.client);
   if (!verdict.supported) throw new UnsupportedClusterError(verdict);
   log(verdict.kind === 'supported' ? `[setup] ${verdict.message} at ${cluster.shown}` : `[setup] warning: ${verdict.message}`);
-  const result = await setupAuditStorage(cluster.client, { namespace, replicas });
+  const result = await setupAuditStorage(cluster.client, { namespace, replicas, clusterVersion: verdict });
   log(describeReplicas(result.replicas));
   log(result.concurrentSearch ? `[setup] concurrent segment search ${result.concurrentSearch} (aggregations such as the histogram read a shard's segments in parallel)` : '[setup] no concurrent segment search (OpenSearch 2.17 or newer has it)');
   const template = result.template === 'upgraded' ? `upgraded (from version ${result.previousVersion})` : result.template === 'newer-installed' ? `left alone (a newer version ${result.previousVersion} is installed)` : result.template;

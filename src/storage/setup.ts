@@ -3,7 +3,7 @@ import type { Client } from '@opensearch-project/opensearch';
 import { buildIndexTemplate, buildMappingProperties, checkpointStreamName, dataStreamName, INDEX_TEMPLATE_NAME } from './template.js';
 import { TEMPLATE_VERSION } from '../model/vocabulary.js';
 import { decodeOpenSearchError, explainOpenSearchError } from './opensearch-error.js';
-import { checkClusterVersion, UnsupportedClusterError } from './cluster-version.js';
+import { checkClusterVersion, UnsupportedClusterError, type ClusterVerdict } from './cluster-version.js';
 import { installCheckpointTemplate } from './checkpoint-template.js';
 import { applySearchSettings, CONCURRENT_SEARCH, searchSettings, templateSearchMode, withSearchSettings } from './search-settings.js';
 import { applyReplicas, checkReplicaSetting, chooseReplicas, templateReplicas, type ReplicaChoice, type ReplicaSetting } from './replicas.js';
@@ -33,6 +33,8 @@ export interface SetupOptions {
    * else 0. Set in both templates (for indices to come) and on the namespace's existing indices. Default: `'auto'`.
    */
   replicas?: ReplicaSetting;
+  /** The cluster's version verdict when the caller has read it already (`checkClusterVersion`); read here otherwise. */
+  clusterVersion?: ClusterVerdict;
 }
 
 const statusOf = (error: unknown): number | undefined => decodeOpenSearchError(error).status;
@@ -79,7 +81,7 @@ async function setup(client: Client, options: SetupOptions): Promise<SetupResult
   const installed = await installedTemplate(client);
   const previous = installed?.version;
   // A user allowed to set up but not to read GET / (cluster:monitor/main) still can: without the version, no search settings.
-  const verdict = await checkClusterVersion(client).catch(() => undefined);
+  const verdict = options.clusterVersion ?? (await checkClusterVersion(client).catch(() => undefined));
   const search = searchSettings(verdict);
   const wanted = withSearchSettings(buildIndexTemplate(undefined, replicas.replicas), search);
   let template: SetupResult['template'];

@@ -68,12 +68,13 @@ describe('cluster version check', () => {
     });
   });
 
-  describe('setup by a user who may not read GET /', () => {
-    it('sets up without the version-dependent search setting instead of failing', async () => {
+  describe('setup and the version it reads', () => {
+    /** A stand-in client that lets set-up through (one data node, no template yet), GET / answered by `info`; the templates put are kept. */
+    const permissiveClient = (info: () => Promise<unknown>) => {
       const templates: { settings: Record<string, unknown> }[] = [];
       const ok = async () => ({ body: {} });
       const client = {
-        info: async () => Promise.reject(Object.assign(new Error('security_exception: no permissions for [cluster:monitor/main]'), { meta: { statusCode: 403 } })),
+        info,
         cluster: { health: async () => ({ body: { number_of_data_nodes: 1 } }) },
         indices: {
           getIndexTemplate: async () => Promise.reject(Object.assign(new Error('not found'), { meta: { statusCode: 404 } })),
@@ -85,9 +86,21 @@ describe('cluster version check', () => {
           putSettings: ok,
         },
       } as unknown as Client;
+      return { client, templates };
+    };
+
+    it('a user who may not read GET / sets up without the version-dependent search setting instead of failing', async () => {
+      const { client, templates } = permissiveClient(async () => Promise.reject(Object.assign(new Error('security_exception: no permissions for [cluster:monitor/main]'), { meta: { statusCode: 403 } })));
       const result = await setupAuditStorage(client, { namespace: 'no_main' });
       expect(result).to.include({ template: 'installed', dataStreamCreated: true }).and.not.have.property('concurrentSearch');
       expect(templates[0]!.settings).to.not.have.property('index.search.concurrent_segment_search.mode');
+    });
+
+    it('takes the version its caller read already, without asking GET / again', async () => {
+      const { client, templates } = permissiveClient(async () => Promise.reject(new Error('GET / asked a second time')));
+      const result = await setupAuditStorage(client, { namespace: 'read_once', clusterVersion: clusterVerdict(openSearch('2.19.6')) });
+      expect(result.concurrentSearch).to.equal('auto');
+      expect(templates[0]!.settings).to.have.property('index.search.concurrent_segment_search.mode', 'auto');
     });
   });
 });
